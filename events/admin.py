@@ -1,0 +1,65 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
+
+from lujiazui.admin import ContentAdmin, in_all_languages
+
+from .models import Attendance, Event, Lesson, Photo, Section, Speech
+
+
+class SectionInline(TranslationStackedInline):
+    model = Section
+    extra = 0
+    fields = ["order", "title", "body"]
+
+
+class SpeechInline(TranslationStackedInline):
+    model = Speech
+    extra = 0
+    autocomplete_fields = ["speaker"]
+    fields = ["order", "section", "speaker", "role", "title", "summary"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":
+            event_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Section.objects.filter(event_id=event_id or None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["speaker"]
+
+
+class PhotoInline(TranslationTabularInline):
+    model = Photo
+    extra = 0
+    fields = ["order", "image", "caption"]
+
+
+@admin.register(Event)
+class EventAdmin(ContentAdmin):
+    list_display = ["title", "start", "venue", "status", "publish_at"]
+    list_filter = ["status", "start"]
+    date_hierarchy = "start"
+    search_fields = in_all_languages("title", "theme", "summary", "venue")
+    prepopulated_fields = {"slug": ["title_zh_hans"]}
+    autocomplete_fields = ["organizers"]
+    inlines = [SectionInline, SpeechInline, AttendanceInline, PhotoInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "theme", "summary", "body"]}),
+        (_("When and where"), {"fields": ["start", "end", "venue", "organizers"]}),
+        (_("Media"), {"fields": ["cover", "cover_alt", "livestream_url", "replay_url"]}),
+        (_("Credits"), {"fields": ["source", "editors"]}),
+        (_("Publishing"), {"fields": ["status", "publish_at", "derived_fields"]}),
+    ]
+
+
+@admin.register(Lesson)
+class LessonAdmin(ContentAdmin):
+    list_display = ["title", "series", "speaker", "status", "publish_at", "is_demo"]
+    list_filter = ["series", "status", "is_demo"]
+    search_fields = in_all_languages("title", "summary")
+    prepopulated_fields = {"slug": ["title_zh_hans"]}
+    autocomplete_fields = ["speaker"]

@@ -1,0 +1,228 @@
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+
+from lujiazui.chinese import DerivesTraditional
+from lujiazui.images import PictureField
+from lujiazui.publishing import Publishable
+from speakers.models import Organization, Speaker
+
+RICH_TEXT_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Link": {"enableTarget": False},
+    "HardBreak": True,
+}
+
+
+def rich_text(verbose_name):
+    """A rich text field whose HTML is sanitized by nh3 to what the editor can produce."""
+    return ProseEditorField(
+        verbose_name, extensions=RICH_TEXT_EXTENSIONS, sanitize=True, blank=True
+    )
+
+
+class Event(DerivesTraditional, Publishable):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = rich_text(_("body"))
+    start = models.DateTimeField(_("starts"), db_index=True)
+    end = models.DateTimeField(_("ends"), null=True, blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    cover = PictureField(_("cover image"), upload_to="events/", blank=True)
+    cover_alt = models.CharField(_("cover description"), max_length=200, blank=True)
+    organizers = models.ManyToManyField(
+        Organization, blank=True, related_name="organized_events", verbose_name=_("organizers")
+    )
+    livestream_url = models.URLField(_("livestream link"), blank=True)
+    replay_url = models.URLField(_("replay link"), blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    editors = models.CharField(_("editors"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="event_ends_after_it_starts",
+                violation_error_message=_("An event cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:event", kwargs={"slug": self.slug})
+
+    @property
+    def is_upcoming(self):
+        return (self.end or self.start) >= timezone.now()
+
+    @property
+    def local_date(self):
+        """The day the event took place in Shanghai, used to find speakers' titles then."""
+        return timezone.localtime(self.start).date()
+
+
+class Section(DerivesTraditional):
+    """An ordered part of an event's agenda."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="sections", verbose_name=_("event")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = rich_text(_("body"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class Speech(DerivesTraditional):
+    class Role(models.TextChoices):
+        KEYNOTE = "keynote", _("Keynote")
+        HOST = "host", _("Host")
+        REMARKS = "remarks", _("Remarks")
+        INTRODUCTION = "introduction", _("Introduction")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="speeches", verbose_name=_("event")
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="speeches",
+        verbose_name=_("section"),
+    )
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.PROTECT, related_name="speeches", verbose_name=_("speaker")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("speech")
+        verbose_name_plural = _("speeches")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title or f"{self.speaker} · {self.get_role_display()}"
+
+    @property
+    def speaker_positions(self):
+        return self.speaker.positions_on(self.event.local_date)
+
+
+class Attendance(models.Model):
+    """A notable guest at an event; the page shows the positions they held that day."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("event")
+    )
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("guest")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("notable guest")
+        verbose_name_plural = _("notable guests")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "speaker"], name="attendance_once_per_event")
+        ]
+
+    def __str__(self):
+        return str(self.speaker)
+
+    @property
+    def speaker_positions(self):
+        return self.speaker.positions_on(self.event.local_date)
+
+
+class Photo(DerivesTraditional):
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="photos", verbose_name=_("event")
+    )
+    image = PictureField(_("image"), upload_to="events/photos/")
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+
+class Lesson(DerivesTraditional, Publishable):
+    """A cloud party lesson (云党课) in one of the "four histories" (四史) series."""
+
+    class Series(models.TextChoices):
+        PARTY = "party", _("History of the Communist Party of China")
+        PRC = "prc", _("History of the People's Republic of China")
+        REFORM = "reform", _("History of reform and opening up")
+        SOCIALISM = "socialism", _("History of the development of socialism")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    series = models.CharField(_("series"), max_length=16, choices=Series.choices, db_index=True)
+    summary = models.TextField(_("summary"), blank=True)
+    speaker = models.ForeignKey(
+        Speaker,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lessons",
+        verbose_name=_("speaker"),
+    )
+    video_url = models.URLField(_("video link"), blank=True)
+    video_file = models.FileField(
+        _("video file"),
+        upload_to="lessons/",
+        blank=True,
+        validators=[FileExtensionValidator(["mp4"])],
+        help_text=_("An MP4 file, used when there is no video link."),
+    )
+    duration = models.DurationField(_("duration"), null=True, blank=True)
+    cover = PictureField(_("cover image"), upload_to="lessons/", blank=True)
+    is_demo = models.BooleanField(
+        _("demo content"),
+        default=False,
+        help_text=_("Shown with a “demo” label; staff replace it with real content."),
+    )
+
+    class Meta:
+        verbose_name = _("cloud lesson")
+        verbose_name_plural = _("cloud lessons")
+        ordering = ["-publish_at"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:lesson", kwargs={"slug": self.slug})

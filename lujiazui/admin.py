@@ -1,0 +1,25 @@
+"""Admin helpers shared by the apps."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+
+LANGUAGE_SUFFIXES = ("zh_hans", "zh_hant", "en")
+
+
+def in_all_languages(*fields):
+    """Search fields for every language of translated ``fields``."""
+    return [f"{field}_{suffix}" for field in fields for suffix in LANGUAGE_SUFFIXES]
+
+
+class ContentAdmin(TabbedTranslationAdmin):
+    """Admin for translated content: language tabs, and a note on derived Traditional text."""
+
+    readonly_fields = ("derived_fields",)
+
+    @admin.display(description=_("Traditional text derived by OpenCC"))
+    def derived_fields(self, obj):
+        names = sorted((obj.traditional_derived or {}).keys()) if obj and obj.pk else []
+        if not names:
+            return "—"
+        return ", ".join(str(obj._meta.get_field(name).verbose_name) for name in names)

@@ -1,0 +1,36 @@
+"""URLs. Public pages sit under i18n_patterns: Simplified Chinese without a prefix,
+/zh-hant/ and /en/ for the others. Admin and media stay language-neutral."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path, register_converter
+from django.views.static import serve
+
+from . import views
+from .converters import UnicodeSlugConverter
+
+register_converter(UnicodeSlugConverter, "uslug")
+
+admin.site.site_header = admin.site.site_title = settings.SITE_NAME
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"),
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("network/", views.network, name="network"),
+    path("", include("events.urls")),
+    path("", include("speakers.urls")),
+    prefix_default_language=False,
+)
