@@ -101,7 +101,9 @@ USE_TZ = True
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("zh-hans",)}
-MODELTRANSLATION_JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+# modeltranslation's language tabs need jQuery UI, which it loads from a Google CDN unless
+# told otherwise; the setting has no MODELTRANSLATION_ prefix. Served from our static files.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 # OpenCC configuration that derives Traditional text: character conversion only
 # (s2tw), never the phrase-localizing s2twp.
 OPENCC_CONFIG = "s2tw"

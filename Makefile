@@ -1,0 +1,45 @@
+# See README.md. `make run` serves the demo site; `make test` passes every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: run setup install messages static migrate demo test test-sqlite test-postgres lock clean
+
+run: setup demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+setup: install messages static migrate
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+messages: install
+	@command -v msgfmt >/dev/null || scripts/system-deps
+	$(MANAGE) compilemessages --ignore=.venv -v0
+
+static: install
+	$(MANAGE) collectstatic --noinput -v0
+
+migrate: install
+	$(MANAGE) migrate --noinput -v0
+
+demo: migrate
+	$(MANAGE) load_demo
+
+test: install
+	scripts/system-deps
+	$(MAKE) messages static
+	scripts/run-tests
+
+lock:
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes \
+		--python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var

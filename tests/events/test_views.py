@@ -1,0 +1,163 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Lesson
+from lujiazui.publishing import Publishable
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGE_PREFIXES = ["", "/zh-hant", "/en"]
+
+
+@pytest.mark.parametrize("items", [1, 3])
+def test_event_detail_query_count_constant(client, django_assert_num_queries, items):
+    event = factories.full_event(items)
+    with django_assert_num_queries(8):
+        response = client.get(event.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.decode().count('class="speech') == 2 * items
+
+
+@pytest.mark.parametrize("items", [1, 3])
+def test_event_list_query_count_constant(client, django_assert_num_queries, items):
+    for i in range(items):
+        factories.event(start=timezone.now() + datetime.timedelta(days=i + 1))
+        factories.event()
+    with django_assert_num_queries(1):
+        response = client.get(reverse("events:event_list"))
+    assert len(response.context["upcoming"]) == items
+
+
+@pytest.mark.parametrize("items", [1, 3])
+def test_lesson_list_query_count_constant(client, django_assert_num_queries, items):
+    for _ in range(items):
+        factories.lesson(speaker=factories.speaker())
+    with django_assert_num_queries(1):
+        response = client.get(reverse("events:lesson_list"))
+    assert len(response.context["lessons"]) == items
+
+
+@pytest.mark.parametrize("items", [1, 3])
+def test_lesson_detail_query_count_constant(client, django_assert_num_queries, items):
+    lessons = [factories.lesson(speaker=factories.speaker()) for _ in range(items)]
+    with django_assert_num_queries(1):
+        response = client.get(lessons[-1].get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("items", [1, 3])
+def test_home_query_count_constant(client, django_assert_num_queries, items):
+    for i in range(items):
+        factories.event(start=timezone.now() + datetime.timedelta(days=i + 1))
+        factories.event()
+        factories.lesson(speaker=factories.speaker())
+    with django_assert_num_queries(3):
+        response = client.get(reverse("home"))
+    assert len(response.context["lessons"]) == items
+
+
+def test_event_detail_shows_position_held_on_event_day(client):
+    event = factories.event(speeches=0, start=timezone.make_aware(datetime.datetime(2020, 6, 30, 14)))
+    speaker = factories.speaker(positions=0)
+    org = factories.organization(name="陆家嘴街道党工委")
+    speaker.positions.create(
+        organization=org, title="书记", start_date=datetime.date(2019, 1, 1),
+        end_date=datetime.date(2021, 1, 1),
+    )
+    speaker.positions.create(
+        organization=org, title="退休顾问", start_date=datetime.date(2023, 1, 1)
+    )
+    event.speeches.create(speaker=speaker, role="keynote")
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "书记" in page
+    assert "退休顾问" not in page
+
+
+def test_event_detail_in_each_language(client):
+    event = factories.event(title="党建联席会议", title_en="Party-building joint meeting")
+    pages = {prefix: client.get(prefix + event.get_absolute_url()) for prefix in LANGUAGE_PREFIXES}
+    assert all(response.status_code == 200 for response in pages.values())
+    assert '<html lang="zh-hans"' in pages[""].content.decode()
+    assert "黨建聯席會議" in pages["/zh-hant"].content.decode()
+    assert '<html lang="zh-hant"' in pages["/zh-hant"].content.decode()
+    assert "Party-building joint meeting" in pages["/en"].content.decode()
+
+
+def test_english_falls_back_to_simplified(client):
+    event = factories.event(title="党建联席会议")
+    page = client.get("/en" + event.get_absolute_url()).content.decode()
+    assert "党建联席会议" in page
+
+
+def test_language_switcher_keeps_the_page(client):
+    event = factories.event()
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert f'href="/en{event.get_absolute_url()}"' in page
+    assert f'href="/zh-hant{event.get_absolute_url()}"' in page
+
+
+def test_event_with_chinese_slug(client):
+    event = factories.event(slug="党建联席会议")
+    assert client.get(event.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "status, delay",
+    [(Publishable.Status.DRAFT, -1), (Publishable.Status.PUBLISHED, 1)],
+    ids=["draft", "scheduled"],
+)
+def test_unpublished_event_not_found_for_public(client, status, delay):
+    event = factories.event(
+        status=status, publish_at=timezone.now() + datetime.timedelta(days=delay)
+    )
+    response = client.get(event.get_absolute_url())
+    assert response.status_code == 404
+    assert event.title not in response.content.decode()
+    assert event not in client.get(reverse("events:event_list")).context["upcoming"] + [
+        e for _, events in client.get(reverse("events:event_list")).context["past_by_year"]
+        for e in events
+    ]
+
+
+def test_unpublished_event_previewed_by_staff_never_cached(staff_client):
+    event = factories.event(status=Publishable.Status.DRAFT)
+    response = staff_client.get(event.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["is_preview"] is True
+    assert 'class="preview-banner' in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_published_event_for_staff_is_not_a_preview(staff_client):
+    event = factories.event()
+    response = staff_client.get(event.get_absolute_url())
+    assert response.context["is_preview"] is False
+    assert 'class="preview-banner' not in response.content.decode()
+
+
+def test_scheduled_lesson_appears_when_its_time_comes(client):
+    lesson = factories.lesson(publish_at=timezone.now() + datetime.timedelta(minutes=5))
+    assert client.get(lesson.get_absolute_url()).status_code == 404
+    Lesson.objects.filter(pk=lesson.pk).update(
+        publish_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert client.get(lesson.get_absolute_url()).status_code == 200
+
+
+def test_lesson_list_unknown_series_shows_all(client):
+    factories.lesson(series=Lesson.Series.REFORM)
+    response = client.get(reverse("events:lesson_list"), {"series": "<script>"})
+    assert response.status_code == 200
+    assert len(response.context["lessons"]) == 1
+    assert "<script>" not in response.content.decode()
+
+
+def test_demo_lesson_is_labelled(client):
+    lesson = factories.lesson(is_demo=True)
+    page = client.get(lesson.get_absolute_url()).content.decode()
+    assert 'class="demo-label' in page
