@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RoutesConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'routes'
+    name = "routes"
+    verbose_name = _("Red route")

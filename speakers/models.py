@@ -38,7 +38,7 @@ class Organization(DerivesTraditional):
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
-        ordering = ["name"]
+        ordering = ["name_zh_hans"]
 
     def __str__(self):
         return self.name
@@ -56,7 +56,7 @@ class Speaker(DerivesTraditional):
     class Meta:
         verbose_name = _("speaker")
         verbose_name_plural = _("speakers")
-        ordering = ["name"]
+        ordering = ["name_zh_hans"]
 
     def __str__(self):
         return self.name

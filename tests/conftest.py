@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -21,3 +22,11 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("staff", "staff@example.com", "x-7Hq9!pLm")
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def simplified_chinese():
+    """Each test starts in the default language: the test client leaves the language of its
+    last request active, which would leak into reverse() and get_absolute_url()."""
+    with translation.override("zh-hans"):
+        yield

@@ -1,0 +1,195 @@
+"""Load the demo content (the 2020-06-30 party-building joint meeting) and a demo staff account.
+
+Idempotent: every row is found by its slug or natural key and updated in place, so running
+the command again leaves the same rows. Simplified Chinese and English are written here;
+Traditional Chinese is derived by OpenCC when each row is saved (``DerivesTraditional``).
+"""
+
+import secrets
+from collections import Counter
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import translation
+
+from events.models import Attendance, Event, Lesson, Section, Speech
+from lujiazui import demo_content as demo
+from lujiazui.publishing import Publishable
+from speakers.models import Organization, Position, Speaker
+
+DEMO_USERNAME = "demo-admin"
+ADMIN_URL = "http://127.0.0.1:8000/admin/"
+PUBLISHED = Publishable.Status.PUBLISHED
+
+
+def translated(field, texts):
+    """``("简体", "English")`` → values for the Simplified and English columns of ``field``.
+
+    The Traditional column is left alone: it is derived from Simplified on save, and a
+    Traditional text staff wrote themselves survives a reload.
+    """
+    simplified, english = texts
+    return {f"{field}_zh_hans": simplified, f"{field}_en": english}
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo content from the seed article (2020 party-building joint meeting, its "
+        "speakers, organizations and ten placeholder cloud lessons) and create the demo staff "
+        "account. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-accounts",
+            action="store_true",
+            help="Load content only; do not create or update the demo staff account.",
+        )
+
+    def handle(self, *args, no_accounts=False, **options):
+        self.tally = {"created": Counter(), "updated": Counter()}
+        # Untranslated original columns take the default (Simplified) language's value.
+        with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+            organizations = self.load_organizations()
+            speakers = self.load_speakers(organizations)
+            event = self.load_event(organizations, speakers)
+            self.load_lessons()
+            password = None if no_accounts else self.load_account()
+        self.report(event, password)
+
+    # ------------------------------------------------------------------ writing rows
+
+    def upsert(self, model, lookup, values):
+        """Find the row by ``lookup`` (or start one), apply ``values``, validate and save."""
+        obj = model.objects.filter(**lookup).first()
+        created = obj is None
+        if created:
+            obj = model(**lookup)
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.full_clean()  # same validation (and rich-text sanitizing) as the admin
+        obj.save()
+        self.tally["created" if created else "updated"][model.__name__] += 1
+        return obj
+
+    def load_organizations(self):
+        organizations = {}
+        for item in demo.ORGANIZATIONS:
+            values = {
+                "kind": item["kind"],
+                "is_council_member": item.get("is_council_member", False),
+                "is_practice_point": item.get("is_practice_point", False),
+            }
+            for field in ("name", "short_name", "description", "address"):
+                values |= translated(field, item.get(field, ("", "")))
+            organizations[item["slug"]] = self.upsert(
+                Organization, {"slug": item["slug"]}, values
+            )
+        return organizations
+
+    def load_speakers(self, organizations):
+        speakers = {}
+        for item in demo.SPEAKERS:
+            speaker = self.upsert(
+                Speaker,
+                {"slug": item["slug"]},
+                translated("name", item["name"]) | translated("biography", ("", "")),
+            )
+            for order, (org_slug, title, title_en) in enumerate(item["positions"]):
+                # Held on the day of the meeting; start and end were not recorded.
+                self.upsert(
+                    Position,
+                    {"speaker": speaker, "organization": organizations[org_slug]},
+                    translated("title", (title, title_en))
+                    | {"start_date": None, "end_date": None, "order": order},
+                )
+            speakers[item["slug"]] = speaker
+        return speakers
+
+    def load_event(self, organizations, speakers):
+        item = demo.EVENT
+        values = {
+            "start": item["start"],
+            "end": None,
+            "livestream_url": "",
+            "replay_url": "",
+            "status": PUBLISHED,
+            "publish_at": item["publish_at"],
+        }
+        for field in ("title", "theme", "summary", "body", "venue", "source", "editors"):
+            values |= translated(field, item[field])
+        event = self.upsert(Event, {"slug": item["slug"]}, values)
+        event.organizers.set([organizations[slug] for slug in item["organizers"]])
+
+        sections = {}
+        for section in demo.SECTIONS:
+            sections[section["order"]] = self.upsert(
+                Section,
+                {"event": event, "order": section["order"]},
+                translated("title", section["title"]) | translated("body", (section["body"], "")),
+            )
+        for order, speech in enumerate(demo.SPEECHES, start=1):
+            self.upsert(
+                Speech,
+                {"event": event, "speaker": speakers[speech["speaker"]], "role": speech["role"]},
+                translated("title", speech["title"])
+                | translated("summary", speech["summary"])
+                | {"section": sections.get(speech["section"]), "order": order},
+            )
+        for order, slug in enumerate(demo.ATTENDEES, start=1):
+            self.upsert(Attendance, {"event": event, "speaker": speakers[slug]}, {"order": order})
+        return event
+
+    def load_lessons(self):
+        for item in demo.LESSONS:
+            self.upsert(
+                Lesson,
+                {"slug": item["slug"]},
+                translated("title", item["title"])
+                | translated("summary", item["summary"])
+                | {
+                    "series": item["series"],
+                    "speaker": None,
+                    "video_url": "",
+                    "duration": item["duration"],
+                    "is_demo": True,
+                    "status": PUBLISHED,
+                    "publish_at": item["publish_at"],
+                },
+            )
+
+    def load_account(self):
+        """The demo superuser, with a fresh random password on every run."""
+        user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+        user.is_active = user.is_staff = user.is_superuser = True
+        password = secrets.token_urlsafe(12)
+        user.set_password(password)
+        user.save()
+        return password
+
+    # ------------------------------------------------------------------ output
+
+    def report(self, event, password):
+        out = self.stdout
+        out.write(self.style.SUCCESS("Demo content loaded."))
+        for model in (Organization, Speaker, Position, Event, Section, Speech, Attendance, Lesson):
+            name = model.__name__
+            out.write(
+                f"  {name:<13} {model.objects.count():>4} in total"
+                f"  (demo: {self.tally['created'][name]} created,"
+                f" {self.tally['updated'][name]} updated)"
+            )
+        out.write(
+            f"  Note: the article says only “6月30日下午”; the start time of “{event.slug}”, "
+            "14:00 Asia/Shanghai, is assumed."
+        )
+        if password is None:
+            out.write("  Accounts skipped (--no-accounts).")
+            return
+        out.write("")
+        out.write(self.style.WARNING("Demo staff account (a new password is set on every run):"))
+        out.write(f"  Log in at: {ADMIN_URL}")
+        out.write(f"  Username:  {DEMO_USERNAME}")
+        out.write(f"  Password:  {password}")
