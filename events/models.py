@@ -37,6 +37,11 @@ class Event(DerivesTraditional, Publishable):
     summary = models.TextField(_("summary"), blank=True)
     body = rich_text(_("body"))
     start = models.DateTimeField(_("starts"), db_index=True)
+    start_time_known = models.BooleanField(
+        _("start time known"),
+        default=True,
+        help_text=_("Clear it when only the day is known; pages then show the date alone."),
+    )
     end = models.DateTimeField(_("ends"), null=True, blank=True)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     cover = PictureField(_("cover image"), upload_to="events/", blank=True)

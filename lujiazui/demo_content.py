@@ -299,7 +299,8 @@ EVENT = {
         ),
         "",
     ),
-    # The article says only "6月30日下午"; 14:00 is an assumption (see the command's note).
+    # The article says only "6月30日下午": the time is not shown (start_time_known=False);
+    # 14:00 only places the meeting in the afternoon for sorting.
     "start": datetime.datetime(2020, 6, 30, 14, 0, tzinfo=SHANGHAI),
     "venue": ("上海国际会议中心", "Shanghai International Convention Center"),
     "organizers": ["lujiazui-party-working-committee"],

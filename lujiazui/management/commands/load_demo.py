@@ -54,10 +54,10 @@ class Command(BaseCommand):
         with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
             organizations = self.load_organizations()
             speakers = self.load_speakers(organizations)
-            event = self.load_event(organizations, speakers)
+            self.load_event(organizations, speakers)
             self.load_lessons()
             password = None if no_accounts else self.load_account()
-        self.report(event, password)
+        self.report(password)
 
     # ------------------------------------------------------------------ writing rows
 
@@ -112,6 +112,7 @@ class Command(BaseCommand):
         item = demo.EVENT
         values = {
             "start": item["start"],
+            "start_time_known": False,
             "end": None,
             "livestream_url": "",
             "replay_url": "",
@@ -140,7 +141,6 @@ class Command(BaseCommand):
             )
         for order, slug in enumerate(demo.ATTENDEES, start=1):
             self.upsert(Attendance, {"event": event, "speaker": speakers[slug]}, {"order": order})
-        return event
 
     def load_lessons(self):
         for item in demo.LESSONS:
@@ -171,7 +171,7 @@ class Command(BaseCommand):
 
     # ------------------------------------------------------------------ output
 
-    def report(self, event, password):
+    def report(self, password):
         out = self.stdout
         out.write(self.style.SUCCESS("Demo content loaded."))
         for model in (Organization, Speaker, Position, Event, Section, Speech, Attendance, Lesson):
@@ -181,10 +181,6 @@ class Command(BaseCommand):
                 f"  (demo: {self.tally['created'][name]} created,"
                 f" {self.tally['updated'][name]} updated)"
             )
-        out.write(
-            f"  Note: the article says only “6月30日下午”; the start time of “{event.slug}”, "
-            "14:00 Asia/Shanghai, is assumed."
-        )
         if password is None:
             out.write("  Accounts skipped (--no-accounts).")
             return
