@@ -50,7 +50,7 @@ class EventAdmin(ContentAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "theme", "summary", "body"]}),
         (_("When and where"), {"fields": ["start", "start_time_known", "end", "venue", "organizers"]}),
-        (_("Media"), {"fields": ["cover", "cover_alt", "livestream_url", "replay_url"]}),
+        (_("Images and video"), {"fields": ["cover", "cover_alt", "livestream_url", "replay_url"]}),
         (_("Credits"), {"fields": ["source", "editors"]}),
         (_("Publishing"), {"fields": ["status", "publish_at", "derived_fields"]}),
     ]

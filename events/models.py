@@ -122,7 +122,7 @@ class Speech(DerivesTraditional):
     speaker = models.ForeignKey(
         Speaker, on_delete=models.PROTECT, related_name="speeches", verbose_name=_("speaker")
     )
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    role = models.CharField(_("type of speech"), max_length=16, choices=Role.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -203,7 +203,7 @@ class Lesson(DerivesTraditional, Publishable):
         null=True,
         blank=True,
         related_name="lessons",
-        verbose_name=_("speaker"),
+        verbose_name=_("lecturer"),
     )
     video_url = models.URLField(_("video link"), blank=True)
     video_file = models.FileField(

@@ -1,6 +1,7 @@
 """Admin helpers shared by the apps."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
@@ -16,6 +17,7 @@ class ContentAdmin(TabbedTranslationAdmin):
     """Admin for translated content: language tabs, and a note on derived Traditional text."""
 
     readonly_fields = ("derived_fields",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description=_("Traditional text derived by OpenCC"))
     def derived_fields(self, obj):

@@ -48,7 +48,7 @@ class Organization(DerivesTraditional):
 
 
 class Speaker(DerivesTraditional):
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("full name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     photo = PictureField(_("photo"), upload_to="speakers/", blank=True)
     biography = models.TextField(_("biography"), blank=True)
@@ -81,7 +81,7 @@ class Position(DerivesTraditional):
         related_name="positions",
         verbose_name=_("organization"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("job title"), max_length=200)
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("to"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
