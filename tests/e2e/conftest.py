@@ -1,6 +1,7 @@
 """Real-browser tests: Debian's Chromium driven by Playwright for Python (no browser download)."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -50,7 +51,8 @@ def phone(browser, request):
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         RESULTS.mkdir(exist_ok=True)
-        page.screenshot(path=RESULTS / f"{request.node.name}-failure.png", full_page=True)
+        name = re.sub(r"[^\w-]+", "_", request.node.name)
+        page.screenshot(path=RESULTS / f"{name}-failure.png", full_page=True)
     context.close()
 
 
