@@ -49,7 +49,10 @@ class EventAdmin(ContentAdmin):
     inlines = [SectionInline, SpeechInline, AttendanceInline, PhotoInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "theme", "summary", "body"]}),
-        (_("When and where"), {"fields": ["start", "start_time_known", "end", "venue", "organizers"]}),
+        (
+            _("When and where"),
+            {"fields": ["start", "start_time_known", "end", "venue", "organizers"]},
+        ),
         (_("Images and video"), {"fields": ["cover", "cover_alt", "livestream_url", "replay_url"]}),
         (_("Credits"), {"fields": ["source", "editors"]}),
         (_("Publishing"), {"fields": ["status", "publish_at", "derived_fields"]}),

@@ -4,12 +4,12 @@ from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 
-from lujiazui.views import get_public_or_preview, render_page
-from speakers.models import Position
+from lujiazui.views import chosen_filter, get_public_or_preview, render_page
+from speakers.models import prefetch_positions
 
 from .models import Attendance, Event, Lesson, Speech
 
-POSITIONS = Prefetch("speaker__positions", queryset=Position.objects.select_related("organization"))
+POSITIONS = prefetch_positions("speaker__positions")
 
 
 def event_list(request):
@@ -61,11 +61,9 @@ def event_detail(request, slug):
 
 def lesson_list(request):
     lessons = Lesson.objects.published().select_related("speaker")
-    series = request.GET.get("series", "")
-    if series in Lesson.Series.values:
+    series = chosen_filter(request, "series", Lesson.Series)
+    if series:
         lessons = lessons.filter(series=series)
-    else:
-        series = ""
     return render(
         request,
         "events/lesson_list.html",

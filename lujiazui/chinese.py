@@ -48,6 +48,15 @@ class DerivesTraditional(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        self.derive_traditional()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
+                "traditional_derived",
+                *(f"{name}_zh_hant" for name in translated_field_names(type(self))),
+            }
+        super().save(*args, **kwargs)
+
     def derive_traditional(self):
         derived = dict(self.traditional_derived or {})
         for name in translated_field_names(type(self)):
@@ -66,12 +75,3 @@ class DerivesTraditional(models.Model):
 
     def is_traditional_derived(self, name):
         return name in (self.traditional_derived or {})
-
-    def save(self, *args, **kwargs):
-        self.derive_traditional()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
-                "traditional_derived",
-                *(f"{name}_zh_hant" for name in translated_field_names(type(self))),
-            }
-        super().save(*args, **kwargs)

@@ -181,9 +181,7 @@ SPEAKERS = [
     {
         "slug": "tang-jia",
         "name": ("唐佳", "Tang Jia"),
-        "positions": [
-            ("renheng-residential-area", "党支部书记", "Secretary of the Party Branch")
-        ],
+        "positions": [("renheng-residential-area", "党支部书记", "Secretary of the Party Branch")],
     },
     {
         "slug": "jin-yuchun",

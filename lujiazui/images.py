@@ -26,11 +26,11 @@ def validate_image(file):
         with Image.open(file) as image:
             image_format = image.format
             image.verify()
-    except Exception:
+    except Exception as error:  # Pillow raises many kinds for broken or hostile files
         raise ValidationError(
             _("This file is not a picture we can read. Upload a JPEG, PNG or WebP image."),
             code="invalid_image",
-        )
+        ) from error
     finally:
         file.seek(position)
     if image_format not in ALLOWED_FORMATS:

@@ -1,4 +1,4 @@
-"""Settings, read from the environment (12-factor) with SQLite and a local `var/` folder as defaults."""
+"""Settings, read from the environment, with SQLite and a local `var/` folder as defaults."""
 
 from pathlib import Path
 

@@ -28,6 +28,12 @@ def get_public_or_preview(request, queryset, **lookup):
     raise Http404
 
 
+def chosen_filter(request, name, choices):
+    """The value of filter ``name`` in the query string if it is one of ``choices``, else ""."""
+    value = request.GET.get(name, "")
+    return value if value in choices.values else ""
+
+
 def render_page(request, template, context, is_preview=False):
     """Render a public page; previews are marked and must never be stored by any cache."""
     response = render(request, template, {**context, "is_preview": is_preview})

@@ -1,23 +1,19 @@
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from events.models import Event, Lesson, Speech
+from lujiazui.views import chosen_filter
 
-from .models import Organization, Position, Speaker
+from .models import Organization, Speaker, prefetch_positions
 
 
 def speaker_list(request):
-    speakers = Speaker.objects.prefetch_related(
-        Prefetch("positions", queryset=Position.objects.select_related("organization"))
-    )
+    speakers = Speaker.objects.prefetch_related(prefetch_positions())
     return render(request, "speakers/speaker_list.html", {"speakers": speakers})
 
 
 def speaker_detail(request, slug):
     speaker = get_object_or_404(
-        Speaker.objects.prefetch_related(
-            Prefetch("positions", queryset=Position.objects.select_related("organization"))
-        ),
+        Speaker.objects.prefetch_related(prefetch_positions()),
         slug=slug,
     )
     speeches = list(
@@ -37,11 +33,9 @@ def speaker_detail(request, slug):
 
 def organization_list(request):
     organizations = Organization.objects.all()
-    kind = request.GET.get("kind", "")
-    if kind in Organization.Kind.values:
+    kind = chosen_filter(request, "kind", Organization.Kind)
+    if kind:
         organizations = organizations.filter(kind=kind)
-    else:
-        kind = ""
     return render(
         request,
         "speakers/organization_list.html",

@@ -1,8 +1,8 @@
 """Small builders for test data; each returns saved objects with sensible defaults."""
 
 import datetime
-import itertools
 import io
+import itertools
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone

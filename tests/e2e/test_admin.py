@@ -17,9 +17,11 @@ def staff_page(browser, live_server, django_user_model):
     external = []
     page.on(
         "request",
-        lambda request: external.append(request.url)
-        if not request.url.startswith((live_server.url, "data:", "blob:"))
-        else None,
+        lambda request: (
+            external.append(request.url)
+            if not request.url.startswith((live_server.url, "data:", "blob:"))
+            else None
+        ),
     )
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "editor")

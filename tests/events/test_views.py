@@ -61,11 +61,15 @@ def test_home_query_count_constant(client, django_assert_num_queries, items):
 
 
 def test_event_detail_shows_position_held_on_event_day(client):
-    event = factories.event(speeches=0, start=timezone.make_aware(datetime.datetime(2020, 6, 30, 14)))
+    event = factories.event(
+        speeches=0, start=timezone.make_aware(datetime.datetime(2020, 6, 30, 14))
+    )
     speaker = factories.speaker(positions=0)
     org = factories.organization(name="陆家嘴街道党工委")
     speaker.positions.create(
-        organization=org, title="书记", start_date=datetime.date(2019, 1, 1),
+        organization=org,
+        title="书记",
+        start_date=datetime.date(2019, 1, 1),
         end_date=datetime.date(2021, 1, 1),
     )
     speaker.positions.create(
@@ -119,7 +123,8 @@ def test_unpublished_event_not_found_for_public(client, status, delay):
     assert response.status_code == 404
     assert event.title not in response.content.decode()
     assert event not in client.get(reverse("events:event_list")).context["upcoming"] + [
-        e for _, events in client.get(reverse("events:event_list")).context["past_by_year"]
+        e
+        for _, events in client.get(reverse("events:event_list")).context["past_by_year"]
         for e in events
     ]
 

@@ -21,8 +21,11 @@ def admin_url(model, action, *args):
 def test_admin_pages_load_in_simplified_chinese_without_cdn(staff_client, model):
     factories.full_event(1)
     factories.lesson()
-    for url in [admin_url(model, "changelist"), admin_url(model, "add"),
-                admin_url(model, "change", model.objects.first().pk)]:
+    for url in [
+        admin_url(model, "changelist"),
+        admin_url(model, "add"),
+        admin_url(model, "change", model.objects.first().pk),
+    ]:
         response = staff_client.get(url)
         assert response.status_code == 200, url
         page = response.content.decode()

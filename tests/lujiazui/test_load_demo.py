@@ -40,11 +40,15 @@ def test_load_demo_contains_the_seed_meeting():
     assert event.title_en and event.summary_en and event.venue_en
     assert event.title_zh_hant and "黨" in event.title_zh_hant
     assert [s.title for s in event.sections.all()] == [
-        "共建新时代文明之城", "共创再出发荣耀之城", "共享高品质幸福之城"
+        "共建新时代文明之城",
+        "共创再出发荣耀之城",
+        "共享高品质幸福之城",
     ]
     speakers = {speech.speaker.name for speech in event.speeches.all()}
     assert speakers == set(SPEAKERS)
-    keynotes = event.speeches.filter(role=Speech.Role.KEYNOTE).values_list("speaker__name", flat=True)
+    keynotes = event.speeches.filter(role=Speech.Role.KEYNOTE).values_list(
+        "speaker__name", flat=True
+    )
     assert set(keynotes) == {"凌军芬", "黄琪", "孟馥", "费碧璇", "唐佳"}
     assert {a.speaker.name for a in event.attendances.all()} == set(ATTENDEES)
     assert "陆家嘴党建" in event.source

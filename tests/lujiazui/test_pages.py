@@ -7,7 +7,9 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-EXTERNAL_RESOURCE = re.compile(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(?:https?:)?//', re.I)
+EXTERNAL_RESOURCE = re.compile(
+    r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(?:https?:)?//', re.I
+)
 
 
 @pytest.mark.parametrize(
@@ -31,8 +33,15 @@ def test_not_found_page_is_the_sites_own_in_the_readers_language(client, path, l
 
 @pytest.mark.parametrize("prefix", ["", "/zh-hant", "/en"])
 @pytest.mark.parametrize(
-    "name", ["home", "events:event_list", "events:lesson_list", "speakers:speaker_list",
-             "speakers:organization_list", "network"]
+    "name",
+    [
+        "home",
+        "events:event_list",
+        "events:lesson_list",
+        "speakers:speaker_list",
+        "speakers:organization_list",
+        "network",
+    ],
 )
 def test_public_pages_load_nothing_from_other_hosts(client, prefix, name):
     factories.full_event(1)

@@ -11,7 +11,9 @@ LOCALES = ["zh_Hans", "zh_Hant", "en"]
 def statistics(po_file):
     result = subprocess.run(
         ["msgfmt", "--statistics", "--check", "-o", "/dev/null", str(po_file)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return result.stderr.strip()
 

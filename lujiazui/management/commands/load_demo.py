@@ -84,9 +84,7 @@ class Command(BaseCommand):
             }
             for field in ("name", "short_name", "description", "address"):
                 values |= translated(field, item.get(field, ("", "")))
-            organizations[item["slug"]] = self.upsert(
-                Organization, {"slug": item["slug"]}, values
-            )
+            organizations[item["slug"]] = self.upsert(Organization, {"slug": item["slug"]}, values)
         return organizations
 
     def load_speakers(self, organizations):
