@@ -1,10 +1,9 @@
-from itertools import groupby
-
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.utils import timezone
 
-from lujiazui.views import chosen_filter, get_public_or_preview, render_page
+from lujiazui.views import chosen_filter, get_public_or_preview, paginate, render_page
 from speakers.models import prefetch_positions
 
 from .models import Attendance, Event, Lesson, Speech
@@ -13,16 +12,23 @@ POSITIONS = prefetch_positions("speaker__positions")
 
 
 def event_list(request):
+    """Upcoming events, then the past events of one year (the latest unless ``?year=``)."""
+    events = Event.objects.published().alias(finish=Coalesce("end", "start"))
     now = timezone.now()
-    events = list(Event.objects.published().order_by("-start"))
-    upcoming = sorted((e for e in events if (e.end or e.start) >= now), key=lambda e: e.start)
-    past = [e for e in events if (e.end or e.start) < now]
-    past_by_year = [
-        (year, list(items))
-        for year, items in groupby(past, key=lambda e: timezone.localtime(e.start).year)
-    ]
+    upcoming = events.filter(finish__gte=now).order_by("start")
+    past = events.filter(finish__lt=now)
+    years = [moment.year for moment in past.datetimes("start", "year", order="DESC")]
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
     return render(
-        request, "events/event_list.html", {"upcoming": upcoming, "past_by_year": past_by_year}
+        request,
+        "events/event_list.html",
+        {
+            "upcoming": upcoming,
+            "years": years,
+            "year": year,
+            "past": past.filter(start__year=year).order_by("-start") if year else [],
+        },
     )
 
 
@@ -67,7 +73,11 @@ def lesson_list(request):
     return render(
         request,
         "events/lesson_list.html",
-        {"lessons": lessons, "series_choices": Lesson.Series.choices, "current_series": series},
+        {
+            "lessons": paginate(request, lessons),
+            "series_choices": Lesson.Series.choices,
+            "current_series": series,
+        },
     )
 
 

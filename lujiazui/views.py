@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,6 +9,7 @@ from speakers.models import Organization
 
 HOME_EVENTS = 3
 HOME_LESSONS = 4
+PAGE_SIZE = 24
 
 
 def get_public_or_preview(request, queryset, **lookup):
@@ -26,6 +28,11 @@ def get_public_or_preview(request, queryset, **lookup):
         except queryset.model.DoesNotExist:
             pass
     raise Http404
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """The page of ``queryset`` named by ``?page=``; a bad or too large number gives a real page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def chosen_filter(request, name, choices):

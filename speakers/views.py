@@ -1,14 +1,14 @@
 from django.shortcuts import get_object_or_404, render
 
 from events.models import Event, Lesson, Speech
-from lujiazui.views import chosen_filter
+from lujiazui.views import chosen_filter, paginate
 
 from .models import Organization, Speaker, prefetch_positions
 
 
 def speaker_list(request):
     speakers = Speaker.objects.prefetch_related(prefetch_positions())
-    return render(request, "speakers/speaker_list.html", {"speakers": speakers})
+    return render(request, "speakers/speaker_list.html", {"speakers": paginate(request, speakers)})
 
 
 def speaker_detail(request, slug):
@@ -40,7 +40,7 @@ def organization_list(request):
         request,
         "speakers/organization_list.html",
         {
-            "organizations": organizations,
+            "organizations": paginate(request, organizations),
             "kind_choices": Organization.Kind.choices,
             "current_kind": kind,
         },

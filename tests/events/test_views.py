@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from events.models import Lesson
 from lujiazui.publishing import Publishable
+from lujiazui.views import PAGE_SIZE
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -27,16 +28,17 @@ def test_event_list_query_count_constant(client, django_assert_num_queries, item
     for i in range(items):
         factories.event(start=timezone.now() + datetime.timedelta(days=i + 1))
         factories.event()
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):
         response = client.get(reverse("events:event_list"))
     assert len(response.context["upcoming"]) == items
+    assert len(response.context["past"]) == items
 
 
 @pytest.mark.parametrize("items", [1, 3])
 def test_lesson_list_query_count_constant(client, django_assert_num_queries, items):
     for _ in range(items):
         factories.lesson(speaker=factories.speaker())
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         response = client.get(reverse("events:lesson_list"))
     assert len(response.context["lessons"]) == items
 
@@ -122,11 +124,9 @@ def test_unpublished_event_not_found_for_public(client, status, delay):
     response = client.get(event.get_absolute_url())
     assert response.status_code == 404
     assert event.title not in response.content.decode()
-    assert event not in client.get(reverse("events:event_list")).context["upcoming"] + [
-        e
-        for _, events in client.get(reverse("events:event_list")).context["past_by_year"]
-        for e in events
-    ]
+    listing = client.get(reverse("events:event_list"))
+    assert event not in [*listing.context["upcoming"], *listing.context["past"]]
+    assert event.title not in listing.content.decode()
 
 
 def test_unpublished_event_previewed_by_staff_never_cached(staff_client):
@@ -153,6 +153,41 @@ def test_scheduled_lesson_appears_when_its_time_comes(client):
         publish_at=timezone.now() - datetime.timedelta(seconds=1)
     )
     assert client.get(lesson.get_absolute_url()).status_code == 200
+
+
+def test_event_list_shows_past_events_of_the_chosen_year(client):
+    shanghai = timezone.get_current_timezone()
+    old = factories.event(start=datetime.datetime(2019, 12, 31, 23, 30, tzinfo=shanghai))
+    recent = factories.event(start=datetime.datetime(2020, 1, 1, 0, 30, tzinfo=shanghai))
+    url = reverse("events:event_list")
+    latest = client.get(url)
+    assert latest.context["years"] == [2020, 2019]
+    assert list(latest.context["past"]) == [recent]
+    assert list(client.get(url, {"year": "2019"}).context["past"]) == [old]
+
+
+@pytest.mark.parametrize("year", ["1999", "abc", "-1", "9" * 30])
+def test_event_list_unknown_year_shows_the_latest(client, year):
+    event = factories.event()
+    response = client.get(reverse("events:event_list"), {"year": year})
+    assert response.status_code == 200
+    assert list(response.context["past"]) == [event]
+
+
+@pytest.mark.parametrize("page", ["2", "x", "-5", "99999999999999999999"])
+def test_lesson_list_any_page_number_gives_a_page(client, page):
+    for _ in range(3):
+        factories.lesson()
+    response = client.get(reverse("events:lesson_list"), {"page": page})
+    assert response.status_code == 200
+    assert len(response.context["lessons"]) >= 1
+
+
+def test_lesson_list_pages_keep_the_series_filter(client):
+    for _ in range(PAGE_SIZE + 1):
+        factories.lesson(series=Lesson.Series.REFORM)
+    page = client.get(reverse("events:lesson_list"), {"series": "reform"}).content.decode()
+    assert 'href="?series=reform&amp;page=2"' in page
 
 
 def test_lesson_list_unknown_series_shows_all(client):
