@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.lock
 	touch $@
 
 messages: install
-	@command -v msgfmt >/dev/null || scripts/system-deps
+	scripts/system-deps gettext
 	$(MANAGE) compilemessages --ignore=.venv -v0
 
 static: install
@@ -32,7 +32,7 @@ demo: migrate
 	$(MANAGE) load_demo
 
 test: install
-	scripts/system-deps
+	scripts/system-deps gettext browser
 	$(MAKE) messages static
 	scripts/run-tests
 
