@@ -1,5 +1,6 @@
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,7 @@ from django_prose_editor.fields import ProseEditorField
 
 from lujiazui.chinese import DerivesTraditional
 from lujiazui.images import PictureField
-from lujiazui.publishing import Publishable
+from lujiazui.publishing import Publishable, PublishedQuerySet
 from speakers.models import Organization, Speaker
 
 RICH_TEXT_EXTENSIONS = {
@@ -23,11 +24,33 @@ RICH_TEXT_EXTENSIONS = {
 }
 
 
+class RichTextField(ProseEditorField):
+    """HTML sanitized by nh3 to what the editor can produce, in forms and on every save:
+    templates output it as HTML, so text written by commands or the shell is cleaned too."""
+
+    def pre_save(self, model_instance, add):
+        value = super().pre_save(model_instance, add)
+        if value:
+            value = self.sanitize(value)
+            setattr(model_instance, self.attname, value)
+        return value
+
+
 def rich_text(verbose_name):
-    """A rich text field whose HTML is sanitized by nh3 to what the editor can produce."""
-    return ProseEditorField(
-        verbose_name, extensions=RICH_TEXT_EXTENSIONS, sanitize=True, blank=True
-    )
+    return RichTextField(verbose_name, extensions=RICH_TEXT_EXTENSIONS, sanitize=True, blank=True)
+
+
+class EventQuerySet(PublishedQuerySet):
+    """Upcoming events are those not yet over, soonest first; past ones are over, latest first."""
+
+    def _with_finish(self):
+        return self.alias(finish=Coalesce("end", "start"))
+
+    def upcoming(self):
+        return self._with_finish().filter(finish__gte=timezone.now()).order_by("start")
+
+    def past(self):
+        return self._with_finish().filter(finish__lt=timezone.now()).order_by("-start")
 
 
 class Event(DerivesTraditional, Publishable):
@@ -54,6 +77,8 @@ class Event(DerivesTraditional, Publishable):
     source = models.CharField(_("source"), max_length=200, blank=True)
     editors = models.CharField(_("editors"), max_length=200, blank=True)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -71,10 +96,6 @@ class Event(DerivesTraditional, Publishable):
 
     def get_absolute_url(self):
         return reverse("events:event", kwargs={"slug": self.slug})
-
-    @property
-    def is_upcoming(self):
-        return (self.end or self.start) >= timezone.now()
 
     @property
     def local_date(self):

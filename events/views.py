@@ -1,9 +1,7 @@
 from django.db.models import Prefetch
-from django.db.models.functions import Coalesce
 from django.shortcuts import render
-from django.utils import timezone
 
-from lujiazui.views import chosen_filter, get_public_or_preview, paginate, render_page
+from lujiazui.pages import chosen_filter, get_public_or_preview, paginate, render_page
 from speakers.models import prefetch_positions
 
 from .models import Attendance, Event, Lesson, Speech
@@ -13,21 +11,20 @@ POSITIONS = prefetch_positions("speaker__positions")
 
 def event_list(request):
     """Upcoming events, then the past events of one year (the latest unless ``?year=``)."""
-    events = Event.objects.published().alias(finish=Coalesce("end", "start"))
-    now = timezone.now()
-    upcoming = events.filter(finish__gte=now).order_by("start")
-    past = events.filter(finish__lt=now)
+    events = Event.objects.published()
+    past = events.past()
     years = [moment.year for moment in past.datetimes("start", "year", order="DESC")]
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
+    year = int(year) if year.isascii() and year.isdigit() and int(year) in years else None
+    year = year or (years[0] if years else None)
     return render(
         request,
         "events/event_list.html",
         {
-            "upcoming": upcoming,
+            "upcoming": events.upcoming(),
             "years": years,
             "year": year,
-            "past": past.filter(start__year=year).order_by("-start") if year else [],
+            "past": past.filter(start__year=year) if year else [],
         },
     )
 

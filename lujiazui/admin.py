@@ -1,16 +1,20 @@
 """Admin helpers shared by the apps."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
-
-LANGUAGE_SUFFIXES = ("zh_hans", "zh_hant", "en")
+from modeltranslation.utils import build_localized_fieldname
 
 
 def in_all_languages(*fields):
     """Search fields for every language of translated ``fields``."""
-    return [f"{field}_{suffix}" for field in fields for suffix in LANGUAGE_SUFFIXES]
+    return [
+        build_localized_fieldname(field, code)
+        for field in fields
+        for code, _name in settings.LANGUAGES
+    ]
 
 
 class ContentAdmin(TabbedTranslationAdmin):

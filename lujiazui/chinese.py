@@ -6,6 +6,7 @@ character-level OpenCC conversion. The converted value is remembered in
 the Simplified source changes) from one staff wrote themselves (never touch it).
 """
 
+import re
 from functools import lru_cache
 
 import opencc
@@ -20,11 +21,21 @@ def _converter():
     return opencc.OpenCC(settings.OPENCC_CONFIG)
 
 
+TAG = re.compile(r"(<[^>]*>)")
+
+
 def to_traditional(text):
-    """Simplified → Traditional, character by character; HTML markup passes through."""
+    """Simplified → Traditional, character by character.
+
+    Only text is converted: HTML tags pass through untouched, so that links to Chinese slugs
+    (shared by all languages) keep working.
+    """
     if not text:
         return text
-    return _converter().convert(text)
+    converter = _converter()
+    return "".join(
+        part if part.startswith("<") else converter.convert(part) for part in TAG.split(text)
+    )
 
 
 def translated_field_names(model):
@@ -48,24 +59,30 @@ class DerivesTraditional(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        self.derive_traditional()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
-                "traditional_derived",
-                *(f"{name}_zh_hant" for name in translated_field_names(type(self))),
-            }
-        super().save(*args, **kwargs)
+    def save(self, *args, update_fields=None, **kwargs):
+        names = translated_field_names(type(self))
+        if update_fields is not None:
+            # A partial save derives only from the texts it stores, and stores what it derives.
+            update_fields = set(update_fields)
+            names = [n for n in names if {n, f"{n}_zh_hans", f"{n}_zh_hant"} & update_fields]
+            if names:
+                update_fields |= {"traditional_derived", *(f"{n}_zh_hant" for n in names)}
+        self.derive_traditional(names)
+        super().save(*args, update_fields=update_fields, **kwargs)
 
-    def derive_traditional(self):
+    def derive_traditional(self, names):
         derived = dict(self.traditional_derived or {})
-        for name in translated_field_names(type(self)):
+        for name in names:
             simplified = getattr(self, f"{name}_zh_hans") or ""
             traditional = getattr(self, f"{name}_zh_hant") or ""
             if traditional and traditional != derived.get(name):
                 derived.pop(name, None)  # written by staff: theirs to keep
                 continue
             converted = to_traditional(simplified)
+            sanitize = getattr(self._meta.get_field(f"{name}_zh_hant"), "sanitize", None)
+            if converted and sanitize:
+                # rich text is sanitized when saved: remember exactly what will be stored
+                converted = sanitize(converted)
             setattr(self, f"{name}_zh_hant", converted)
             if converted:
                 derived[name] = converted

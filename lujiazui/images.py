@@ -11,6 +11,10 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
 def validate_image(file):
+    """Check a new upload; files already stored were checked when they arrived, and reading
+    them again on every save would be slow (remote storage) or fail for a missing file."""
+    if getattr(file, "_committed", False):
+        return
     if file.size > settings.IMAGE_MAX_BYTES:
         raise ValidationError(
             _("This image is %(size)s; the largest allowed is %(limit)s."),

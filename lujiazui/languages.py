@@ -1,20 +1,29 @@
 """The language switcher: links to the page the reader is on, in each language."""
 
 from django.conf import settings
-from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_path
 
 
 def language_links(request):
+    """One link per language to the same address with the language prefix swapped.
+
+    URL paths are the same in every language (only the prefix differs; Simplified Chinese has
+    none), so swapping the prefix is enough, and it also works on pages that do not resolve,
+    such as a 404, where ``translate_url`` gives up.
+    """
+    path = request.get_full_path()
+    prefix = get_language_from_path(request.path_info)
+    if prefix:
+        path = path[len(prefix) + 1 :]
+    if not path.startswith("/"):
+        path = "/" + path
     current = get_language()
-    links = []
-    for code, name in settings.LANGUAGES:
-        links.append(
-            {
-                "code": code,
-                "name": name,
-                "url": translate_url(request.get_full_path(), code),
-                "is_current": code == current,
-            }
-        )
-    return links
+    return [
+        {
+            "code": code,
+            "name": name,
+            "url": path if code == settings.LANGUAGE_CODE else f"/{code}{path}",
+            "is_current": code == current,
+        }
+        for code, name in settings.LANGUAGES
+    ]

@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from events.models import Event, Lesson, Speech
-from lujiazui.views import chosen_filter, paginate
+from lujiazui.pages import chosen_filter, paginate
 
 from .models import Organization, Speaker, prefetch_positions
 
@@ -50,7 +50,7 @@ def organization_list(request):
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization, slug=slug)
     positions = organization.positions.select_related("speaker").order_by(
-        "speaker__name", "-start_date"
+        "speaker__name_zh_hans", "-start_date"
     )
     events = Event.objects.published().filter(organizers=organization)
     return render(

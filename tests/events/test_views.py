@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Lesson
+from lujiazui.pages import PAGE_SIZE
 from lujiazui.publishing import Publishable
-from lujiazui.views import PAGE_SIZE
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +166,7 @@ def test_event_list_shows_past_events_of_the_chosen_year(client):
     assert list(client.get(url, {"year": "2019"}).context["past"]) == [old]
 
 
-@pytest.mark.parametrize("year", ["1999", "abc", "-1", "9" * 30])
+@pytest.mark.parametrize("year", ["1999", "abc", "-1", "9" * 30, "²", "２０２０"])
 def test_event_list_unknown_year_shows_the_latest(client, year):
     event = factories.event()
     response = client.get(reverse("events:event_list"), {"year": year})

@@ -68,3 +68,21 @@ def test_traditional_derived_with_update_fields():
     speaker.save(update_fields=["name_zh_hans"])
     speaker.refresh_from_db()
     assert speaker.name_zh_hant == "黃琪"
+
+
+def test_to_traditional_keeps_links_to_chinese_slugs():
+    html = '<p>见<a href="/events/党建联席会议/" title="联席">会议</a></p>'
+    assert to_traditional(html) == '<p>見<a href="/events/党建联席会议/" title="联席">會議</a></p>'
+
+
+def test_partial_save_derives_only_the_fields_it_stores(django_assert_num_queries):
+    speaker = Speaker.objects.create(name="凌军芬", slug="ling", biography="书记")
+    speaker.biography_zh_hans = "副书记"
+    speaker.name_zh_hans = "张磊"
+    speaker.save(update_fields=["biography_zh_hans"])
+    speaker.refresh_from_db()
+    assert speaker.biography_zh_hant == "副書記"
+    assert speaker.name_zh_hans == "凌军芬"
+    assert speaker.name_zh_hant == "凌軍芬"
+    with django_assert_num_queries(0):
+        speaker.save(update_fields=[])

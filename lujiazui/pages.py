@@ -1,0 +1,45 @@
+"""Helpers for the public views: previews of unpublished items, pagination, list filters."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+
+PAGE_SIZE = 24
+
+
+def get_public_or_preview(request, queryset, **lookup):
+    """The published object, or — for staff allowed to view drafts — any object as a preview.
+
+    Returns ``(object, is_preview)``; anyone else gets a 404 for drafts and scheduled items.
+    """
+    try:
+        return queryset.published().get(**lookup), False
+    except queryset.model.DoesNotExist:
+        pass
+    opts = queryset.model._meta
+    if request.user.is_staff and request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+        try:
+            return queryset.get(**lookup), True
+        except queryset.model.DoesNotExist:
+            pass
+    raise Http404
+
+
+def render_page(request, template, context, is_preview=False):
+    """Render a public page; previews are marked and must never be stored by any cache."""
+    response = render(request, template, {**context, "is_preview": is_preview})
+    if is_preview:
+        add_never_cache_headers(response)
+    return response
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """The page of ``queryset`` named by ``?page=``; a bad or too large number gives a real page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def chosen_filter(request, name, choices):
+    """The value of filter ``name`` in the query string if it is one of ``choices``, else ""."""
+    value = request.GET.get(name, "")
+    return value if value in choices.values else ""
