@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline, TranslationTabularInline
 
-from lujiazui.admin import ContentAdmin, in_all_languages
+from lujiazui.admin import PublishableAdmin, in_all_languages
 
 from .models import Attendance, Event, Lesson, Photo, Section, Speech
 
@@ -16,10 +16,11 @@ class SectionInline(TranslationStackedInline):
 class SpeechInline(TranslationStackedInline):
     model = Speech
     extra = 0
-    autocomplete_fields = ["speaker"]
-    fields = ["order", "section", "speaker", "role", "title", "summary"]
+    autocomplete_fields = ["speaker", "position"]
+    fields = ["order", "section", "speaker", "position", "role", "title", "summary"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Offer only this event's sections (none yet while the event is being added)."""
         if db_field.name == "section":
             event_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = Section.objects.filter(event_id=event_id or None)
@@ -29,7 +30,8 @@ class SpeechInline(TranslationStackedInline):
 class AttendanceInline(admin.TabularInline):
     model = Attendance
     extra = 0
-    autocomplete_fields = ["speaker"]
+    autocomplete_fields = ["speaker", "position"]
+    fields = ["order", "speaker", "position"]
 
 
 class PhotoInline(TranslationTabularInline):
@@ -39,7 +41,7 @@ class PhotoInline(TranslationTabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(ContentAdmin):
+class EventAdmin(PublishableAdmin):
     list_display = ["title", "start", "venue", "status", "publish_at"]
     list_filter = ["status", "start"]
     date_hierarchy = "start"
@@ -60,7 +62,7 @@ class EventAdmin(ContentAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(ContentAdmin):
+class LessonAdmin(PublishableAdmin):
     list_display = ["title", "series", "speaker", "status", "publish_at", "is_demo"]
     list_filter = ["series", "status", "is_demo"]
     search_fields = in_all_languages("title", "summary")

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -9,7 +10,7 @@ from django_prose_editor.fields import ProseEditorField
 from lujiazui.chinese import DerivesTraditional
 from lujiazui.images import PictureField
 from lujiazui.publishing import Publishable, PublishedQuerySet
-from speakers.models import Organization, Speaker
+from speakers.models import Organization, Position, Speaker
 
 RICH_TEXT_EXTENSIONS = {
     "Bold": True,
@@ -122,7 +123,38 @@ class Section(DerivesTraditional):
         return self.title
 
 
-class Speech(DerivesTraditional):
+class Appearance(models.Model):
+    """A speaker's appearance at an event, shown with the position they came in: the one staff
+    chose, or else every position the speaker held on the day of the event."""
+
+    position = models.ForeignKey(
+        Position,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("position held then"),
+        help_text=_("Leave empty to show the positions the person held on the day of the event."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.position_id and self.speaker_id and self.position.speaker_id != self.speaker_id:
+            raise ValidationError(
+                {"position": _("This position belongs to another person.")}, code="other_person"
+            )
+
+    @property
+    def speaker_positions(self):
+        if self.position_id:
+            return [self.position]
+        return self.speaker.positions_on(self.event.local_date)
+
+
+class Speech(DerivesTraditional, Appearance):
     class Role(models.TextChoices):
         KEYNOTE = "keynote", _("Keynote")
         HOST = "host", _("Host")
@@ -156,13 +188,9 @@ class Speech(DerivesTraditional):
     def __str__(self):
         return self.title or f"{self.speaker} · {self.get_role_display()}"
 
-    @property
-    def speaker_positions(self):
-        return self.speaker.positions_on(self.event.local_date)
 
-
-class Attendance(models.Model):
-    """A notable guest at an event; the page shows the positions they held that day."""
+class Attendance(Appearance):
+    """A notable guest at an event."""
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("event")
@@ -182,10 +210,6 @@ class Attendance(models.Model):
 
     def __str__(self):
         return str(self.speaker)
-
-    @property
-    def speaker_positions(self):
-        return self.speaker.positions_on(self.event.local_date)
 
 
 class Photo(DerivesTraditional):

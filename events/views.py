@@ -7,6 +7,7 @@ from speakers.models import prefetch_positions
 from .models import Attendance, Event, Lesson, Speech
 
 POSITIONS = prefetch_positions("speaker__positions")
+MORE_LESSONS = 3
 
 
 def event_list(request):
@@ -36,11 +37,15 @@ def event_detail(request, slug):
         "photos",
         Prefetch(
             "speeches",
-            queryset=Speech.objects.select_related("speaker").prefetch_related(POSITIONS),
+            queryset=Speech.objects.select_related(
+                "speaker", "position__organization"
+            ).prefetch_related(POSITIONS),
         ),
         Prefetch(
             "attendances",
-            queryset=Attendance.objects.select_related("speaker").prefetch_related(POSITIONS),
+            queryset=Attendance.objects.select_related(
+                "speaker", "position__organization"
+            ).prefetch_related(POSITIONS),
         ),
     )
     event, is_preview = get_public_or_preview(request, queryset, slug=slug)
@@ -82,4 +87,15 @@ def lesson_detail(request, slug):
     lesson, is_preview = get_public_or_preview(
         request, Lesson.objects.select_related("speaker"), slug=slug
     )
-    return render_page(request, "events/lesson_detail.html", {"lesson": lesson}, is_preview)
+    more_in_series = (
+        Lesson.objects.published()
+        .filter(series=lesson.series)
+        .exclude(pk=lesson.pk)
+        .select_related("speaker")[:MORE_LESSONS]
+    )
+    return render_page(
+        request,
+        "events/lesson_detail.html",
+        {"lesson": lesson, "more_in_series": more_in_series},
+        is_preview,
+    )

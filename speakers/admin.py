@@ -13,6 +13,17 @@ class PositionInline(TranslationTabularInline):
     fields = ["organization", "title", "start_date", "end_date", "order"]
 
 
+@admin.register(Position)
+class PositionAdmin(ContentAdmin):
+    """Not listed in the menu (positions are edited with their person); it serves the search
+    when a speech or a guest is given the position they came in."""
+
+    search_fields = in_all_languages("speaker__name", "organization__name", "title")
+
+    def has_module_permission(self, request):
+        return False
+
+
 @admin.register(Organization)
 class OrganizationAdmin(ContentAdmin):
     list_display = ["name", "kind", "is_council_member", "is_practice_point"]

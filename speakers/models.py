@@ -106,7 +106,7 @@ class Position(DerivesTraditional):
         ]
 
     def __str__(self):
-        return f"{self.organization} {self.title}"
+        return f"{self.speaker}：{self.organization} {self.title}"
 
     def held_on(self, day):
         return (self.start_date is None or self.start_date <= day) and (

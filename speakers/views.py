@@ -18,7 +18,7 @@ def speaker_detail(request, slug):
     )
     speeches = list(
         Speech.objects.filter(speaker=speaker, event__in=Event.objects.published())
-        .select_related("event", "section")
+        .select_related("event", "section", "position__organization")
         .order_by("-event__start", "order")
     )
     for speech in speeches:

@@ -55,10 +55,19 @@ def full_event(items, **fields):
     item.organizers.add(*(organization() for _ in range(items)))
     for i in range(items):
         section = Section.objects.create(event=item, title=f"部分{i}", order=i + 2)
+        keynote_speaker = speaker(positions=2)
         Speech.objects.create(
-            event=item, section=section, speaker=speaker(positions=2), role=Speech.Role.KEYNOTE
+            event=item,
+            section=section,
+            speaker=keynote_speaker,
+            position=keynote_speaker.positions.first(),
+            role=Speech.Role.KEYNOTE,
         )
         Speech.objects.create(event=item, speaker=speaker(), role=Speech.Role.HOST)
+        guest = speaker(positions=2)
+        Attendance.objects.create(
+            event=item, speaker=guest, position=guest.positions.first(), order=i
+        )
         Attendance.objects.create(event=item, speaker=speaker(positions=2), order=i)
         Photo.objects.create(event=item, image=image_file(f"p{i}.png"), caption=f"照片{i}")
     return item

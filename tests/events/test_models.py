@@ -1,5 +1,7 @@
 import pytest
+from django.core.exceptions import ValidationError
 
+from events.models import Attendance
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -27,3 +29,14 @@ def test_derived_rich_text_still_refreshes_after_sanitizing():
     event.save()
     event.refresh_from_db()
     assert event.body_zh_hant == "<p>新正文</p>"
+
+
+def test_appearance_position_must_be_the_speakers_own():
+    event = factories.event(speeches=0)
+    guest, other = factories.speaker(), factories.speaker()
+    attendance = Attendance(event=event, speaker=guest, position=other.positions.first())
+    with pytest.raises(ValidationError) as error:
+        attendance.full_clean()
+    assert "position" in error.value.message_dict
+    attendance.position = guest.positions.first()
+    attendance.full_clean()

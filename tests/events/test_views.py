@@ -45,10 +45,12 @@ def test_lesson_list_query_count_constant(client, django_assert_num_queries, ite
 
 @pytest.mark.parametrize("items", [1, 3])
 def test_lesson_detail_query_count_constant(client, django_assert_num_queries, items):
-    lessons = [factories.lesson(speaker=factories.speaker()) for _ in range(items)]
-    with django_assert_num_queries(1):
-        response = client.get(lessons[-1].get_absolute_url())
-    assert response.status_code == 200
+    lesson = factories.lesson(speaker=factories.speaker())
+    others = [factories.lesson(speaker=factories.speaker()) for _ in range(items)]
+    factories.lesson(series=Lesson.Series.REFORM)  # another series: not shown
+    with django_assert_num_queries(2):
+        response = client.get(lesson.get_absolute_url())
+    assert set(response.context["more_in_series"]) == set(others)
 
 
 @pytest.mark.parametrize("items", [1, 3])
@@ -81,6 +83,18 @@ def test_event_detail_shows_position_held_on_event_day(client):
     page = client.get(event.get_absolute_url()).content.decode()
     assert "书记" in page
     assert "退休顾问" not in page
+
+
+def test_event_detail_shows_the_position_chosen_by_staff(client):
+    event = factories.event(speeches=0)
+    speaker = factories.speaker(positions=0)
+    org = factories.organization(name="浦东新区区委宣传部")
+    chosen = speaker.positions.create(organization=org, title="副部长")
+    speaker.positions.create(organization=org, title="另一职务")
+    event.attendances.create(speaker=speaker, position=chosen)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "副部长" in page
+    assert "另一职务" not in page
 
 
 def test_event_detail_in_each_language(client):

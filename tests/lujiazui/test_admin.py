@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from events.models import Event, Lesson
@@ -109,3 +110,26 @@ def test_admin_rich_text_is_sanitized(staff_client):
     assert "<script" not in body
     assert "javascript:" not in body
     assert "正文" in body
+
+
+def test_admin_publish_action_makes_a_draft_public(staff_client):
+    public = Client()
+    lesson = factories.lesson(status="draft")
+    assert public.get(lesson.get_absolute_url()).status_code == 404
+    response = staff_client.post(
+        admin_url(Lesson, "changelist"),
+        {"action": "publish_now", "_selected_action": [lesson.pk]},
+        follow=True,
+    )
+    assert "1" in [m.message for m in response.context["messages"]][0]
+    assert public.get(lesson.get_absolute_url()).status_code == 200
+
+
+def test_admin_return_to_draft_action_hides_an_event(staff_client):
+    public = Client()
+    event = factories.event()
+    staff_client.post(
+        admin_url(Event, "changelist"),
+        {"action": "return_to_draft", "_selected_action": [event.pk]},
+    )
+    assert public.get(event.get_absolute_url()).status_code == 404

@@ -130,15 +130,32 @@ class Command(BaseCommand):
                 translated("title", section["title"]) | translated("body", (section["body"], "")),
             )
         for order, speech in enumerate(demo.SPEECHES, start=1):
+            speaker = speakers[speech["speaker"]]
             self.upsert(
                 Speech,
-                {"event": event, "speaker": speakers[speech["speaker"]], "role": speech["role"]},
+                {"event": event, "speaker": speaker, "role": speech["role"]},
                 translated("title", speech["title"])
                 | translated("summary", speech["summary"])
-                | {"section": sections.get(speech["section"]), "order": order},
+                | {
+                    "section": sections.get(speech["section"]),
+                    "order": order,
+                    "position": self.position_came_in(speaker),
+                },
             )
         for order, slug in enumerate(demo.ATTENDEES, start=1):
-            self.upsert(Attendance, {"event": event, "speaker": speakers[slug]}, {"order": order})
+            speaker = speakers[slug]
+            self.upsert(
+                Attendance,
+                {"event": event, "speaker": speaker},
+                {"order": order, "position": self.position_came_in(speaker)},
+            )
+
+    @staticmethod
+    def position_came_in(speaker):
+        """The article names one title per person; where it names two (as 邓亮's, at two
+        organizations), none is chosen and the page shows every position held that day."""
+        positions = list(speaker.positions.all())
+        return positions[0] if len(positions) == 1 else None
 
     def load_lessons(self):
         for item in demo.LESSONS:
