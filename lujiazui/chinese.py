@@ -4,6 +4,10 @@ Staff write Simplified. Every translated field whose Traditional twin is empty g
 character-level OpenCC conversion. The converted value is remembered in
 ``traditional_derived`` so that the next save can tell a derived value (refresh it when
 the Simplified source changes) from one staff wrote themselves (never touch it).
+
+It happens in ``save()``: ``bulk_create``, ``QuerySet.update`` and ``loaddata`` skip it, so
+code that writes content in bulk saves each object afterwards (or leaves Traditional to a
+later save).
 """
 
 import re

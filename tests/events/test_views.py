@@ -160,15 +160,6 @@ def test_published_event_for_staff_is_not_a_preview(staff_client):
     assert 'class="preview-banner' not in response.content.decode()
 
 
-def test_scheduled_lesson_appears_when_its_time_comes(client):
-    lesson = factories.lesson(publish_at=timezone.now() + datetime.timedelta(minutes=5))
-    assert client.get(lesson.get_absolute_url()).status_code == 404
-    Lesson.objects.filter(pk=lesson.pk).update(
-        publish_at=timezone.now() - datetime.timedelta(seconds=1)
-    )
-    assert client.get(lesson.get_absolute_url()).status_code == 200
-
-
 def test_event_list_shows_past_events_of_the_chosen_year(client):
     shanghai = timezone.get_current_timezone()
     old = factories.event(start=datetime.datetime(2019, 12, 31, 23, 30, tzinfo=shanghai))

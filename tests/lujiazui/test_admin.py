@@ -133,3 +133,28 @@ def test_admin_return_to_draft_action_hides_an_event(staff_client):
         {"action": "return_to_draft", "_selected_action": [event.pk]},
     )
     assert public.get(event.get_absolute_url()).status_code == 404
+
+
+def edit_organization(staff_client, organization, **fields):
+    data = organization_form(
+        name_zh_hans=organization.name_zh_hans,
+        name_zh_hant=organization.name_zh_hant,
+        slug=organization.slug,
+    )
+    response = staff_client.post(admin_url(Organization, "change", organization.pk), data | fields)
+    assert response.status_code == 302
+    organization.refresh_from_db()
+
+
+def test_admin_edit_refreshes_derived_traditional(staff_client):
+    organization = factories.organization(name="观复博物馆")
+    edit_organization(staff_client, organization, name_zh_hans="观复艺术馆")
+    assert organization.name_zh_hant == "觀復藝術館"
+
+
+def test_admin_edit_keeps_traditional_written_by_staff(staff_client):
+    organization = factories.organization(name="观复博物馆")
+    edit_organization(staff_client, organization, name_zh_hant="觀復博物館（臺北）")
+    edit_organization(staff_client, organization, name_zh_hans="观复艺术馆")
+    assert organization.name_zh_hant == "觀復博物館（臺北）"
+    assert not organization.is_traditional_derived("name")
