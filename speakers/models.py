@@ -1,4 +1,6 @@
+from django.apps import apps
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -47,11 +49,36 @@ class Organization(DerivesTraditional):
         return reverse("speakers:organization", kwargs={"slug": self.slug})
 
 
+class SpeakerQuerySet(models.QuerySet):
+    def public(self):
+        """People the public may see: those with a published appearance, or with none yet.
+
+        Someone who so far appears only in drafts or scheduled items stays hidden, so that the
+        directory does not announce what is not public yet.
+        """
+        published_events = apps.get_model("events", "Event").objects.published()
+        lessons = apps.get_model("events", "Lesson").objects
+        appearances = [
+            apps.get_model("events", "Speech").objects,
+            apps.get_model("events", "Attendance").objects,
+        ]
+        own = {"speaker": OuterRef("pk")}
+        shown = Exists(lessons.published().filter(**own))
+        for manager in appearances:
+            shown |= Exists(manager.filter(event__in=published_events, **own))
+        unseen = ~Exists(lessons.filter(**own))
+        for manager in appearances:
+            unseen &= ~Exists(manager.filter(**own))
+        return self.filter(shown | unseen)
+
+
 class Speaker(DerivesTraditional):
     name = models.CharField(_("full name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     photo = PictureField(_("photo"), upload_to="speakers/", blank=True)
     biography = models.TextField(_("biography"), blank=True)
+
+    objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("speaker")

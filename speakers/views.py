@@ -7,13 +7,13 @@ from .models import Organization, Speaker, prefetch_positions
 
 
 def speaker_list(request):
-    speakers = Speaker.objects.prefetch_related(prefetch_positions())
+    speakers = Speaker.objects.public().prefetch_related(prefetch_positions())
     return render(request, "speakers/speaker_list.html", {"speakers": paginate(request, speakers)})
 
 
 def speaker_detail(request, slug):
     speaker = get_object_or_404(
-        Speaker.objects.prefetch_related(prefetch_positions()),
+        Speaker.objects.public().prefetch_related(prefetch_positions()),
         slug=slug,
     )
     speeches = list(
@@ -49,8 +49,10 @@ def organization_list(request):
 
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization, slug=slug)
-    positions = organization.positions.select_related("speaker").order_by(
-        "speaker__name_zh_hans", "-start_date"
+    positions = (
+        organization.positions.filter(speaker__in=Speaker.objects.public())
+        .select_related("speaker")
+        .order_by("speaker__name_zh_hans", "-start_date")
     )
     events = Event.objects.published().filter(organizers=organization)
     return render(

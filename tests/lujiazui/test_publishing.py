@@ -43,6 +43,23 @@ def test_unpublished_items_appear_on_no_public_page(client, hidden):
         assert client.get(item.get_absolute_url()).status_code == 404
 
 
+@pytest.mark.parametrize("hidden", HIDDEN, ids=["draft", "scheduled"])
+def test_person_only_in_unpublished_items_is_not_listed(client, hidden):
+    organization = factories.organization()
+    newcomer = factories.speaker(positions=0, name="尚未公布的嘉宾")
+    newcomer.positions.create(organization=organization, title="主任")
+    factories.event(speeches=0, **hidden).attendances.create(speaker=newcomer)
+    regular = factories.speaker(name="已公布的讲者")
+    factories.event(speeches=0).speeches.create(speaker=regular, role=Speech.Role.HOST)
+    unassigned = factories.speaker(name="未安排的人物")
+    listing = client.get(reverse("speakers:speaker_list")).content.decode()
+    assert "尚未公布的嘉宾" not in listing
+    assert "已公布的讲者" in listing and "未安排的人物" in listing
+    assert client.get(newcomer.get_absolute_url()).status_code == 404
+    assert client.get(unassigned.get_absolute_url()).status_code == 200
+    assert "尚未公布的嘉宾" not in client.get(organization.get_absolute_url()).content.decode()
+
+
 def test_staff_without_view_permission_get_no_preview(client, django_user_model):
     clerk = django_user_model.objects.create_user("clerk", password="x-7Hq9!pLm", is_staff=True)
     client.force_login(clerk)
