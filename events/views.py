@@ -50,10 +50,6 @@ def event_detail(request, slug):
     )
     event, is_preview = get_public_or_preview(request, queryset, slug=slug)
     speeches = list(event.speeches.all())
-    for speech in speeches:
-        speech.event = event  # the title held is looked up on this event's date
-    for attendance in event.attendances.all():
-        attendance.event = event
     sections = [
         (section, [s for s in speeches if s.section_id == section.pk])
         for section in event.sections.all()
