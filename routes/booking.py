@@ -1,0 +1,275 @@
+"""The red route's rules in one place: open slots, book, confirm, decline, cancel, check in,
+mark a no-show and purge contact details. Views, admin actions and commands all call these.
+
+Capacity is decided by the database, not by Python: a booking raises ``Slot.places_taken``
+with one conditional ``UPDATE … WHERE places_taken + n <= capacity``, so of many requests
+racing for the last places exactly those that fit succeed, and a CHECK constraint refuses
+any overbooked value as a second line. Status changes are conditional updates too
+(``WHERE status IN …``), so a double click or two staff members at once release places once.
+"""
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import UNAMBIGUOUS, Booking, BookingSettings, CheckIn, Slot
+
+REFERENCE_LENGTH = 8
+TOKEN_BYTES = 32  # 256 bits; only its SHA-256 is stored
+
+
+class BookingError(Exception):
+    """A rule refused the request; ``message`` is for the person, in their language."""
+
+    def __init__(self, message, code):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class SlotOption:
+    """A bookable time: an existing Slot, or one the opening rules will make when booked."""
+
+    date: datetime.date
+    start_time: datetime.time
+    end_time: datetime.time
+    capacity: int
+    places_taken: int
+
+    @property
+    def key(self):
+        return slot_key(self.date, self.start_time)
+
+    @property
+    def places_left(self):
+        return self.capacity - self.places_taken
+
+    @property
+    def starts_at(self):
+        return starts_at(self.date, self.start_time)
+
+
+def slot_key(date, start_time):
+    """The value a booking form sends for a slot, e.g. ``2026-12-01T09:30``."""
+    return f"{date:%Y-%m-%d}T{start_time:%H:%M}"
+
+
+def starts_at(date, start_time):
+    return timezone.make_aware(datetime.datetime.combine(date, start_time))
+
+
+def open_slots(route, now=None):
+    """Every slot inside the booking window, made from the opening rules less closures.
+
+    Full slots are included (``places_left == 0``) so that a form can say "full" instead of
+    "unknown"; slots that start before the lead time has passed are not.
+    """
+    rules_settings = BookingSettings.load()
+    now = timezone.localtime(now or timezone.now())
+    earliest = now + datetime.timedelta(hours=rules_settings.lead_time_hours)
+    last_day = now.date() + datetime.timedelta(days=rules_settings.booking_window_days)
+    rules = list(route.opening_rules.all())
+    closures = list(route.closures.filter(end_date__gte=earliest.date(), start_date__lte=last_day))
+    existing = {
+        (slot.date, slot.start_time): slot
+        for slot in route.slots.filter(date__gte=earliest.date(), date__lte=last_day)
+    }
+    options = []
+    day = earliest.date()
+    while day <= last_day:
+        if not any(closure.start_date <= day <= closure.end_date for closure in closures):
+            for rule in rules:
+                if not rule.applies_on(day) or starts_at(day, rule.start_time) < earliest:
+                    continue
+                slot = existing.get((day, rule.start_time))
+                options.append(
+                    SlotOption(
+                        date=day,
+                        start_time=rule.start_time,
+                        end_time=slot.end_time if slot else rule.end_time,
+                        capacity=slot.capacity if slot else rule.capacity,
+                        places_taken=slot.places_taken if slot else 0,
+                    )
+                )
+        day += datetime.timedelta(days=1)
+    return sorted(options, key=lambda option: (option.date, option.start_time))
+
+
+def create_booking(route, key, *, group_size, language, now=None, **details):
+    """Book ``group_size`` places in the slot named by ``key``; returns ``(booking, token)``.
+
+    ``details`` are the booking's contact fields (organization_name, contact_name,
+    contact_phone, contact_email, needs_guide, note). The token is the secret of the private
+    management link; it is returned once and only its hash is kept.
+    """
+    now = now or timezone.now()
+    rules_settings = BookingSettings.load()
+    if not rules_settings.min_group_size <= group_size <= rules_settings.max_group_size:
+        raise BookingError(
+            _("Groups of %(min)d to %(max)d people can book.")
+            % {"min": rules_settings.min_group_size, "max": rules_settings.max_group_size},
+            "group_size",
+        )
+    option = next((o for o in open_slots(route, now) if o.key == key), None)
+    if option is None:
+        raise BookingError(_("This time cannot be booked. Please choose another."), "no_slot")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with transaction.atomic():
+        slot, _created = Slot.objects.get_or_create(
+            route=route,
+            date=option.date,
+            start_time=option.start_time,
+            defaults={"end_time": option.end_time, "capacity": option.capacity},
+        )
+        take_places(slot, group_size)
+        booking = Booking.objects.create(
+            reference=new_reference(),
+            slot=slot,
+            group_size=group_size,
+            language=language,
+            consent_at=now,
+            consent_version=rules_settings.privacy_notice_version,
+            token_hash=hash_token(token),
+            **details,
+        )
+    return booking, token
+
+
+def take_places(slot, people):
+    """Hold ``people`` places in ``slot`` if they fit, in one conditional UPDATE."""
+    fits = Slot.objects.filter(pk=slot.pk, places_taken__lte=F("capacity") - people).update(
+        places_taken=F("places_taken") + people
+    )
+    if not fits:
+        raise BookingError(_("Sorry, this time is now full. Please choose another."), "full")
+
+
+def confirm(booking):
+    _change_status(booking, [Booking.Status.PENDING], Booking.Status.CONFIRMED)
+
+
+def decline(booking, reason):
+    if not reason.strip():
+        raise BookingError(_("Please give the group a reason."), "reason")
+    booking.decline_reason = reason.strip()
+    _change_status(
+        booking,
+        Booking.HOLDS_PLACES,
+        Booking.Status.DECLINED,
+        extra={"decline_reason": booking.decline_reason},
+    )
+
+
+def cancel(booking, now=None):
+    """The booker cancels; possible until the cut-off before the visit."""
+    now = now or timezone.now()
+    cutoff = datetime.timedelta(hours=BookingSettings.load().cancellation_cutoff_hours)
+    if not can_cancel(booking, now, cutoff):
+        raise BookingError(
+            _("This booking can no longer be cancelled online. Please call us."), "too_late"
+        )
+    _change_status(booking, Booking.HOLDS_PLACES, Booking.Status.CANCELLED)
+
+
+def can_cancel(booking, now=None, cutoff=None):
+    now = now or timezone.now()
+    if cutoff is None:
+        cutoff = datetime.timedelta(hours=BookingSettings.load().cancellation_cutoff_hours)
+    return booking.holds_places and visit_starts_at(booking) - cutoff > now
+
+
+def mark_no_show(booking):
+    _change_status(booking, [Booking.Status.CONFIRMED], Booking.Status.NO_SHOW)
+
+
+def _change_status(booking, allowed, new_status, extra=None):
+    """Move ``booking`` from one of ``allowed`` to ``new_status``, releasing its places when it
+    stops holding them; refused when another request changed it first."""
+    with transaction.atomic():
+        changed = Booking.objects.filter(pk=booking.pk, status__in=allowed).update(
+            status=new_status, updated_at=timezone.now(), **(extra or {})
+        )
+        if not changed:
+            raise BookingError(
+                _("This booking has changed in the meantime. Please reload the page."),
+                "stale",
+            )
+        if booking.status in Booking.HOLDS_PLACES and new_status not in Booking.HOLDS_PLACES:
+            Slot.objects.filter(pk=booking.slot_id).update(
+                places_taken=F("places_taken") - booking.group_size
+            )
+    booking.status = new_status
+
+
+def check_in(stop, reference, phone_last_four, now=None):
+    """Check a group in at ``stop``; returns ``(check_in, created)``, once per stop."""
+    now = now or timezone.now()
+    reference = reference.strip().upper()
+    booking = (
+        Booking.objects.filter(reference=reference, slot__route=stop.route_id)
+        .select_related("slot")
+        .first()
+    )
+    if (
+        booking is None
+        or booking.purged_at is not None
+        or len(phone_last_four) != 4
+        or not booking.contact_phone.endswith(phone_last_four)
+    ):
+        raise BookingError(
+            _("We could not find a booking with this reference and phone number."), "unknown"
+        )
+    if booking.status != Booking.Status.CONFIRMED:
+        raise BookingError(
+            _("This booking is not confirmed, so it cannot check in."), "not_confirmed"
+        )
+    if booking.slot.date != timezone.localdate(now):
+        raise BookingError(_("Check-in is open on the day of the visit only."), "not_today")
+    return CheckIn.objects.get_or_create(booking=booking, stop=stop)
+
+
+def purge_contact_details(now=None):
+    """Remove the contact details of bookings whose visit is older than the retention time;
+    the booking rows stay, so counts and group sizes remain for statistics."""
+    now = now or timezone.now()
+    days = BookingSettings.load().retention_days
+    before = timezone.localdate(now) - datetime.timedelta(days=days)
+    return Booking.objects.filter(slot__date__lt=before, purged_at__isnull=True).update(
+        contact_name="",
+        contact_phone="",
+        contact_email="",
+        note="",
+        decline_reason="",
+        purged_at=now,
+    )
+
+
+def visit_starts_at(booking):
+    return starts_at(booking.slot.date, booking.slot.start_time)
+
+
+def new_reference():
+    while True:
+        reference = "".join(secrets.choice(UNAMBIGUOUS) for position in range(REFERENCE_LENGTH))
+        if not Booking.objects.filter(reference=reference).exists():
+            return reference
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def booking_for_token(token):
+    """The booking a management link's token opens, or ``None``."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Booking.objects.select_related("slot__route").filter(token_hash=hash_token(token)).first()
+    )
