@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path, register_converter
 from django.views.static import serve
 
+from routes import views as route_views
+
 from . import views
 from .converters import UnicodeSlugConverter
 
@@ -16,6 +18,8 @@ admin.site.site_header = admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Printed on the signs at the stops: permanent, and the same in every language.
+    path("q/<str:code>", route_views.check_in_link, name="check_in_link"),
 ]
 
 if settings.SERVE_MEDIA:
@@ -32,5 +36,6 @@ urlpatterns += i18n_patterns(
     path("network/", views.network, name="network"),
     path("", include("events.urls")),
     path("", include("speakers.urls")),
+    path("", include("routes.urls")),
     prefix_default_language=False,
 )
