@@ -130,6 +130,11 @@ STORAGES = {
     },
 }
 
+# Email: the console by default; SMTP from the environment, e.g.
+# EMAIL_URL=smtp+tls://user:password@smtp.example.org:587
+vars().update(env.email("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+
 # Largest accepted image upload, in bytes.
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
 
