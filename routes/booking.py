@@ -173,7 +173,10 @@ def cancel(booking, now=None):
     cutoff = datetime.timedelta(hours=BookingSettings.load().cancellation_cutoff_hours)
     if not can_cancel(booking, now, cutoff):
         raise BookingError(
-            _("This booking can no longer be cancelled online. Please call us."), "too_late"
+            _(
+                "This booking can no longer be cancelled online. Please contact the subdistrict office."
+            ),
+            "too_late",
         )
     _change_status(booking, Booking.HOLDS_PLACES, Booking.Status.CANCELLED)
 

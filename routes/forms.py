@@ -51,7 +51,7 @@ class BookingForm(forms.Form):
     )
     group_size = forms.IntegerField(label=_("Number of people"))
     slot = forms.ChoiceField(label=pgettext_lazy("booking", "Time"), widget=forms.RadioSelect)
-    needs_guide = forms.BooleanField(label=_("We would like a guide (讲解)"), required=False)
+    needs_guide = forms.BooleanField(label=_("We would like a guide"), required=False)
     note = forms.CharField(
         label=_("Note (optional)"),
         required=False,
