@@ -1,5 +1,6 @@
 """Helpers for the public views: previews of unpublished items, pagination, list filters."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -37,6 +38,14 @@ def render_page(request, template, context, is_preview=False):
 def paginate(request, queryset, per_page=PAGE_SIZE):
     """The page of ``queryset`` named by ``?page=``; a bad or too large number gives a real page."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def absolute_url(request, path):
+    """``path`` as a full URL on the public site: ``SITE_URL`` when set, so that printed QR
+    codes and emails never point at the host a member of staff happened to use."""
+    if settings.SITE_URL:
+        return settings.SITE_URL.rstrip("/") + path
+    return request.build_absolute_uri(path)
 
 
 def chosen_filter(request, name, choices):

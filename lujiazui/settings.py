@@ -24,6 +24,8 @@ def _local_secret_key():
 
 SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# The public address, e.g. https://dangjian.example.cn, used in QR codes and emails.
+SITE_URL = env.str("SITE_URL", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -101,6 +103,7 @@ LANGUAGES = [
     ("en", "English"),
 ]
 LOCALE_PATHS = [BASE_DIR / "lujiazui" / "locale"]
+FORMAT_MODULE_PATH = ["lujiazui.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from events.models import Event, Lesson
+from routes.models import Route
 from speakers.models import Organization
 
 HOME_EVENTS = 3
@@ -16,6 +17,7 @@ def home(request):
             "upcoming_events": events.upcoming()[:HOME_EVENTS],
             "recent_events": events.past()[:HOME_EVENTS],
             "lessons": Lesson.objects.published().select_related("speaker")[:HOME_LESSONS],
+            "red_route": Route.objects.order_by("pk").first(),
         },
     )
 

@@ -173,9 +173,7 @@ def cancel(booking, now=None):
     cutoff = datetime.timedelta(hours=BookingSettings.load().cancellation_cutoff_hours)
     if not can_cancel(booking, now, cutoff):
         raise BookingError(
-            _(
-                "This booking can no longer be cancelled online. Please contact the subdistrict office."
-            ),
+            _("It is too late to cancel this booking online."),
             "too_late",
         )
     _change_status(booking, Booking.HOLDS_PLACES, Booking.Status.CANCELLED)
@@ -188,7 +186,12 @@ def can_cancel(booking, now=None, cutoff=None):
     return booking.holds_places and visit_starts_at(booking) - cutoff > now
 
 
-def mark_no_show(booking):
+def mark_no_show(booking, now=None):
+    """A confirmed group did not come; possible from the day of the visit on."""
+    if booking.slot.date > timezone.localdate(now or timezone.now()):
+        raise BookingError(
+            _("A group can be marked as absent from the day of its visit on."), "not_yet"
+        )
     _change_status(booking, [Booking.Status.CONFIRMED], Booking.Status.NO_SHOW)
 
 

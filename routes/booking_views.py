@@ -1,21 +1,269 @@
-from django.http import Http404
+"""The public side of booking a group visit: the form, the private management page reached
+by the token link, its calendar file, cancelling, and the privacy notice.
+
+Every state change goes through ``routes.booking``. Pages reached by the token link are
+private: never cached, never indexed, and they send no referrer, so the token cannot leak
+to another site.
+"""
+
+import datetime
+import itertools
+import zoneinfo
+
+import icalendar
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+from lujiazui import ratelimit
+from lujiazui.pages import absolute_url
+
+from .booking import (
+    BookingError,
+    booking_for_token,
+    can_cancel,
+    create_booking,
+    open_slots,
+    visit_starts_at,
+)
+from .booking import cancel as cancel_booking
+from .booking import starts_at as slot_starts_at
+from .emails import send_booking_email
+from .forms import BookingForm
+from .models import Booking, BookingSettings, Route
+
+BOOKING_RATE = (5, 3600)  # booking form posts per client and hour
+# Which form field shows a refusal of the rules module, by its code.
+ERROR_FIELDS = {"full": "slot", "no_slot": "slot", "group_size": "group_size"}
+CALENDAR_STATUS = {
+    Booking.Status.PENDING: "TENTATIVE",
+    Booking.Status.CONFIRMED: "CONFIRMED",
+}
 
 
-def privacy_notice(request):
-    raise Http404
+def private(response):
+    """Mark a response that carries a CSRF token or a booking's details as uncacheable."""
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def secret_link(response):
+    """Headers for anything reached through a management link: the token is in the URL."""
+    private(response)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def see_other(url):
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def get_booking(token):
+    booking = booking_for_token(token)
+    if booking is None:
+        raise Http404
+    return booking
 
 
 def book(request, slug):
-    raise Http404
+    route = get_object_or_404(Route, slug=slug)
+    status = 200
+    limited = False
+    if request.method == "POST":
+        if not ratelimit.allow(request, "booking", *BOOKING_RATE):
+            # Keep what was typed, without checking it: the answer is "wait", not "fix".
+            typed = {
+                name: value
+                for name, value in request.POST.items()
+                if name not in ("consent", "website", "csrfmiddlewaretoken")
+            }
+            form = booking_form(route, initial=typed)
+            status, limited = 429, True
+        else:
+            form = booking_form(route, request.POST)
+            if form.is_valid():
+                try:
+                    return booked(request, route, form.cleaned_data)
+                except BookingError as error:
+                    form = refused(request, route, error)
+    else:
+        form = booking_form(route)
+    context = {
+        "route": route,
+        "form": form,
+        "slot_weeks": slot_weeks(form),
+        "limited": limited,
+    }
+    return private(render(request, "routes/book.html", context, status=status))
+
+
+def booking_form(route, data=None, initial=None):
+    return BookingForm(data, initial=initial, slot_options=open_slots(route), label_suffix="")
+
+
+def booked(request, route, data):
+    booking, token = create_booking(
+        route,
+        data["slot"],
+        group_size=data["group_size"],
+        language=translation.get_language(),
+        organization_name=data["organization_name"],
+        contact_name=data["contact_name"],
+        contact_phone=data["contact_phone"],
+        contact_email=data["contact_email"],
+        needs_guide=data["needs_guide"],
+        note=data["note"],
+    )
+    manage_url = reverse("routes:manage", kwargs={"token": token})
+    if booking.contact_email:
+        link = absolute_url(request, manage_url)
+        transaction.on_commit(lambda: send_booking_email(booking, "received", management_url=link))
+    return see_other(f"{manage_url}?new=1")
+
+
+def refused(request, route, error):
+    """The form again after the rules refused a valid-looking booking (say, someone else
+    took the last places meanwhile): fresh times, the rules' own words on the field."""
+    form = booking_form(route, request.POST)
+    form.is_valid()
+    field = ERROR_FIELDS.get(error.code)
+    if field in form.errors:
+        form.errors[field] = form.error_class([error.message], renderer=form.renderer)
+    else:
+        form.add_error(field, error.message)
+    return form
+
+
+def slot_weeks(form):
+    """The form's times by week and day, for ``<details>`` that keep the page short:
+    ``[{"days": [(date, [(option, checked), …]), …], "open": bool}, …]``. The first week
+    and the week of the chosen time are open."""
+    chosen = form["slot"].value()
+    weeks = []
+    for _week, week_options in itertools.groupby(
+        form.slot_options, key=lambda option: option.date.isocalendar()[:2]
+    ):
+        days = [
+            (day, [(option, option.key == chosen) for option in options])
+            for day, options in itertools.groupby(week_options, key=lambda option: option.date)
+        ]
+        has_chosen = any(checked for day, options in days for option, checked in options)
+        weeks.append({"days": days, "open": not weeks or has_chosen})
+    return weeks
 
 
 def manage(request, token):
-    raise Http404
+    booking = get_booking(token)
+    rules = BookingSettings.load()
+    stops = list(booking.slot.route.stops.all())
+    done = set(booking.check_ins.order_by().values_list("stop_id", flat=True))
+    cutoff = datetime.timedelta(hours=rules.cancellation_cutoff_hours)
+    context = {
+        "booking": booking,
+        "route": booking.slot.route,
+        "token": token,
+        "rules": rules,
+        "is_new": request.GET.get("new") == "1",
+        "just_cancelled": request.GET.get("cancelled") == "1",
+        "stops": [(stop, stop.pk in done) for stop in stops],
+        "stops_done": sum(stop.pk in done for stop in stops),
+        "cancellable": can_cancel(booking, cutoff=cutoff),
+        "cancel_refusal": cancel_refusal(booking, cutoff),
+        "cancel_until": timezone.localtime(visit_starts_at(booking) - cutoff),
+    }
+    return secret_link(render(request, "routes/manage.html", context))
 
 
-def calendar(request, token):
-    raise Http404
+def cancel_refusal(booking, cutoff):
+    """Why ``booking`` cannot be cancelled online, or ""."""
+    if not booking.holds_places:
+        return _("Only bookings that are waiting for approval or confirmed can be cancelled.")
+    if visit_starts_at(booking) - cutoff <= timezone.now():
+        hours = int(cutoff.total_seconds() // 3600)
+        return translation.ngettext(
+            "Online cancellation closes %(hours)d hour before the visit.",
+            "Online cancellation closes %(hours)d hours before the visit.",
+            hours,
+        ) % {"hours": hours}
+    return ""
 
 
 def cancel(request, token):
-    raise Http404
+    booking = get_booking(token)
+    rules = BookingSettings.load()
+    cutoff = datetime.timedelta(hours=rules.cancellation_cutoff_hours)
+    error = ""
+    status = 200
+    manage_url = reverse("routes:manage", kwargs={"token": token})
+    if request.method == "POST" and booking.status == Booking.Status.CANCELLED:
+        return secret_link(see_other(manage_url))  # sent twice: it is done already
+    if request.method == "POST":
+        try:
+            cancel_booking(booking)
+        except BookingError as refusal:
+            # Say why in the page's own words when the rules' refusal is a known one.
+            error, status = cancel_refusal(booking, cutoff) or refusal.message, 409
+        else:
+            if booking.contact_email:
+                transaction.on_commit(lambda: send_booking_email(booking, "cancelled"))
+            return secret_link(see_other(f"{manage_url}?cancelled=1"))
+    context = {
+        "booking": booking,
+        "route": booking.slot.route,
+        "token": token,
+        "error": error,
+        "cancellable": not error and can_cancel(booking, cutoff=cutoff),
+        "cancel_refusal": cancel_refusal(booking, cutoff),
+    }
+    return secret_link(render(request, "routes/cancel.html", context, status=status))
+
+
+def calendar(request, token):
+    booking = get_booking(token)
+    route = booking.slot.route
+    first_stop = route.stops.order_by("number").first()
+    shanghai = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    manage_url = absolute_url(request, reverse("routes:manage", kwargs={"token": token}))
+    description = "\n".join(
+        [
+            _("Booking reference: %(reference)s") % {"reference": booking.reference},
+            _("Status: %(status)s") % {"status": booking.get_status_display()},
+            _("Group size: %(size)d") % {"size": booking.group_size},
+            _("Your booking page: %(url)s") % {"url": manage_url},
+        ]
+    )
+    event = icalendar.Event()
+    event.add("uid", f"booking-{booking.reference}@lujiazui")
+    event.add("dtstamp", booking.updated_at)
+    event.add("last-modified", booking.updated_at)
+    event.add("dtstart", visit_starts_at(booking).astimezone(shanghai))
+    event.add(
+        "dtend", slot_starts_at(booking.slot.date, booking.slot.end_time).astimezone(shanghai)
+    )
+    event.add("summary", f"{route.name} {booking.reference}")
+    event.add("location", first_stop.address if first_stop and first_stop.address else route.name)
+    event.add("description", description)
+    event.add("url", manage_url)
+    event.add("status", CALENDAR_STATUS.get(booking.status, "CANCELLED"))
+    ical = icalendar.Calendar()
+    ical.add("prodid", "-//Lujiazui Subdistrict//Red route booking//EN")
+    ical.add("version", "2.0")
+    ical.add("calscale", "GREGORIAN")
+    ical.add("method", "PUBLISH")
+    ical.add_component(event)
+    ical.add_missing_timezones()
+    response = HttpResponse(ical.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{booking.reference}.ics"'
+    return secret_link(response)
+
+
+def privacy_notice(request):
+    return render(request, "routes/privacy.html", {"rules": BookingSettings.load()})

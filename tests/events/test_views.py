@@ -59,7 +59,7 @@ def test_home_query_count_constant(client, django_assert_num_queries, items):
         factories.event(start=timezone.now() + datetime.timedelta(days=i + 1))
         factories.event()
         factories.lesson(speaker=factories.speaker())
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(reverse("home"))
     assert len(response.context["lessons"]) == items
 

@@ -173,12 +173,16 @@ def test_cancel_after_the_cutoff_is_refused(route):
     assert Booking.objects.get().status == Booking.Status.PENDING
 
 
-def test_no_show_only_for_confirmed_bookings(route):
-    made, _ = book(route)
+def test_no_show_only_for_confirmed_bookings_from_the_day_of_the_visit(route):
+    made, _ = book(route, day_offset=1)
+    day_of_visit = NOW + datetime.timedelta(days=1)
     with pytest.raises(BookingError):
-        booking.mark_no_show(made)
+        booking.mark_no_show(made, now=day_of_visit)
     booking.confirm(made)
-    booking.mark_no_show(made)
+    with pytest.raises(BookingError) as error:
+        booking.mark_no_show(made, now=NOW)
+    assert error.value.code == "not_yet"
+    booking.mark_no_show(made, now=day_of_visit)
     assert Booking.objects.get().status == Booking.Status.NO_SHOW
 
 

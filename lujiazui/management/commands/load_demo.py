@@ -16,7 +16,9 @@ from django.utils import translation
 
 from events.models import Attendance, Event, Lesson, Section, Speech
 from lujiazui import demo_content as demo
+from lujiazui import demo_route
 from lujiazui.publishing import Publishable
+from routes.models import BookingSettings, OpeningRule, Route, Stop
 from speakers.models import Organization, Position, Speaker
 
 DEMO_USERNAME = "demo-admin"
@@ -37,8 +39,8 @@ def translated(field, texts):
 class Command(BaseCommand):
     help = (
         "Load the demo content from the seed article (2020 party-building joint meeting, its "
-        "speakers, organizations and ten placeholder cloud lessons) and create the demo staff "
-        "account. Safe to run again."
+        "speakers, organizations and ten placeholder cloud lessons), the red route with demo "
+        "stops, and create the demo staff account. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -56,6 +58,7 @@ class Command(BaseCommand):
             speakers = self.load_speakers(organizations)
             self.load_event(organizations, speakers)
             self.load_lessons()
+            self.load_route(organizations)
             password = None if no_accounts else self.load_account()
         self.report(password)
 
@@ -175,6 +178,42 @@ class Command(BaseCommand):
                 },
             )
 
+    def load_route(self, organizations):
+        """The red route with 13 demo stops and demo opening rules; no bookings.
+
+        Stops are found by their number, so a reload keeps each stop's check-in code (made
+        once, when the stop is created, and printed on its sign).
+        """
+        BookingSettings.load()
+        item = demo_route.ROUTE
+        values = {"is_demo": True}
+        for field in ("name", "summary", "body"):
+            values |= translated(field, item[field])
+        route = self.upsert(Route, {"slug": item["slug"]}, values)
+        for stop in demo_route.STOPS:
+            values = {
+                "latitude": stop["latitude"],
+                "longitude": stop["longitude"],
+                "coordinate_system": Stop.CoordinateSystem.GCJ02,
+                "organization": organizations.get(stop["organization"]),
+                "is_demo": True,
+            }
+            for field in ("name", "summary", "address"):
+                values |= translated(field, stop[field])
+            self.upsert(Stop, {"route": route, "number": stop["number"]}, values)
+        for rule in demo_route.OPENING_RULES:
+            self.upsert(
+                OpeningRule,
+                {"route": route, "start_time": rule["start_time"]},
+                {
+                    "weekdays": rule["weekdays"],
+                    "end_time": rule["end_time"],
+                    "capacity": rule["capacity"],
+                    "valid_from": None,
+                    "valid_until": None,
+                },
+            )
+
     def load_account(self):
         """The demo superuser, with a fresh random password on every run."""
         user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
@@ -189,7 +228,8 @@ class Command(BaseCommand):
     def report(self, password):
         out = self.stdout
         out.write(self.style.SUCCESS("Demo content loaded."))
-        for model in (Organization, Speaker, Position, Event, Section, Speech, Attendance, Lesson):
+        models = (Organization, Speaker, Position, Event, Section, Speech, Attendance, Lesson)
+        for model in (*models, Route, Stop, OpeningRule):
             name = model.__name__
             out.write(
                 f"  {name:<13} {model.objects.count():>4} in total"

@@ -1,0 +1,1 @@
+"""Local format overrides: Django's own are used for everything not named here."""
