@@ -179,15 +179,27 @@ STOPS = [
 # Demo opening times: Tuesday to Saturday (weekdays 1–5), two visits a day, 40 people each.
 OPENING_RULES = [
     {
-        "weekdays": [1, 2, 3, 4, 5],
+        "weekdays": [0, 1, 2, 3, 4, 5, 6],
         "start_time": datetime.time(9, 30),
         "end_time": datetime.time(11, 0),
         "capacity": 40,
     },
     {
-        "weekdays": [1, 2, 3, 4, 5],
+        "weekdays": [0, 1, 2, 3, 4, 5, 6],
         "start_time": datetime.time(14, 0),
         "end_time": datetime.time(15, 30),
         "capacity": 40,
     },
 ]
+
+# An example booking for today, made by load_demo so that staff can try the approval flow.
+# Invented, and says so; 13800138000 is the number Chinese forms use as an example.
+BOOKING = {
+    "organization_name": "【示例】演示单位党支部",
+    "contact_name": "示例联系人",
+    "contact_phone": "13800138000",
+    "contact_email": "",
+    "group_size": 12,
+    "needs_guide": True,
+    "note": "演示预约：由示例数据生成，可放心确认或拒绝。",
+}

@@ -578,14 +578,15 @@ class BookingAdmin(admin.ModelAdmin):
     # ----------------------------------------------------------------- visits page
 
     def visits_view(self, request):
-        """Today's confirmed and pending visits by time, then the rest of this week by day."""
+        """Today's confirmed and pending visits by time, then the next six days by day: a
+        rolling week, so that staff can plan ahead on any day, Sunday included."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         today = timezone.localdate()
-        sunday = today + datetime.timedelta(days=6 - today.weekday())
+        last_day = today + datetime.timedelta(days=6)
         bookings = (
             Booking.objects.filter(
-                slot__date__gte=today, slot__date__lte=sunday, status__in=Booking.HOLDS_PLACES
+                slot__date__gte=today, slot__date__lte=last_day, status__in=Booking.HOLDS_PLACES
             )
             .select_related("slot__route")
             .order_by("slot__date", "slot__start_time", "organization_name", "pk")
@@ -621,7 +622,7 @@ class BookingAdmin(admin.ModelAdmin):
         today_entry = next((day for day in day_list if day["is_today"]), None)
         context = {
             **self.admin_site.each_context(request),
-            "title": gettext("Today's and this week's visits"),
+            "title": gettext("Visits today and in the next days"),
             "opts": self.model._meta,
             "today": today,
             "today_label": date_format(today, "DATE_FORMAT"),

@@ -65,15 +65,19 @@ def starts_at(date, start_time):
     return timezone.make_aware(datetime.datetime.combine(date, start_time))
 
 
-def open_slots(route, now=None):
+def open_slots(route, now=None, by_staff=False):
     """Every slot inside the booking window, made from the opening rules less closures.
 
     Full slots are included (``places_left == 0``) so that a form can say "full" instead of
-    "unknown"; slots that start before the lead time has passed are not.
+    "unknown"; slots that start before the lead time has passed are not, except for staff
+    (``by_staff``), who may also book today's visits, e.g. for a group that telephoned.
     """
     rules_settings = BookingSettings.load()
     now = timezone.localtime(now or timezone.now())
-    earliest = now + datetime.timedelta(hours=rules_settings.lead_time_hours)
+    if by_staff:
+        earliest = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    else:
+        earliest = now + datetime.timedelta(hours=rules_settings.lead_time_hours)
     last_day = now.date() + datetime.timedelta(days=rules_settings.booking_window_days)
     rules = list(route.opening_rules.all())
     closures = list(route.closures.filter(end_date__gte=earliest.date(), start_date__lte=last_day))
@@ -102,7 +106,7 @@ def open_slots(route, now=None):
     return sorted(options, key=lambda option: (option.date, option.start_time))
 
 
-def create_booking(route, key, *, group_size, language, now=None, **details):
+def create_booking(route, key, *, group_size, language, now=None, by_staff=False, **details):
     """Book ``group_size`` places in the slot named by ``key``; returns ``(booking, token)``.
 
     ``details`` are the booking's contact fields (organization_name, contact_name,
@@ -117,7 +121,7 @@ def create_booking(route, key, *, group_size, language, now=None, **details):
             % {"min": rules_settings.min_group_size, "max": rules_settings.max_group_size},
             "group_size",
         )
-    option = next((o for o in open_slots(route, now) if o.key == key), None)
+    option = next((o for o in open_slots(route, now, by_staff) if o.key == key), None)
     if option is None:
         raise BookingError(_("This time cannot be booked. Please choose another."), "no_slot")
     token = secrets.token_urlsafe(TOKEN_BYTES)

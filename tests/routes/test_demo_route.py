@@ -74,12 +74,17 @@ def test_demo_route_can_be_booked_over_the_next_eight_weeks():
     assert options
     today = timezone.localdate()
     assert options[-1].date >= today + datetime.timedelta(weeks=7)
-    assert all(option.date.weekday() in (1, 2, 3, 4, 5) for option in options)
+    assert {option.date.weekday() for option in options} == set(range(7))
     assert {option.capacity for option in options} == {40}
     assert BookingSettings.objects.count() == 1
 
 
-def test_demo_route_has_no_bookings():
+def test_demo_has_one_example_booking_for_today_waiting_for_approval():
     load()
-    assert not Booking.objects.exists()
-    assert not Slot.objects.exists()
+    load()
+    example = Booking.objects.get()
+    assert example.slot.date == timezone.localdate()
+    assert example.status == Booking.Status.PENDING
+    assert "示例" in example.organization_name
+    assert example.slot.places_taken == example.group_size
+    assert Slot.objects.count() == 1

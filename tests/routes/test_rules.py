@@ -255,3 +255,16 @@ def test_masked_phone():
 def test_visit_starts_at_is_shanghai_time(route):
     made, _ = book(route)
     assert timezone.localtime(booking.visit_starts_at(made)).hour == 9
+
+
+def test_staff_may_book_today_inside_the_lead_time(route):
+    rules = BookingSettings.load()
+    rules.lead_time_hours = 48
+    rules.save()
+    late = NOW.replace(hour=12)  # today's 09:00 visit has begun
+    with pytest.raises(BookingError):
+        booking.create_booking(route, key(), group_size=5, language="en", now=late, **DETAILS)
+    made, _ = booking.create_booking(
+        route, key(), group_size=5, language="en", now=late, by_staff=True, **DETAILS
+    )
+    assert made.slot.date == NOW.date()

@@ -12,13 +12,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from events.models import Attendance, Event, Lesson, Section, Speech
 from lujiazui import demo_content as demo
 from lujiazui import demo_route
 from lujiazui.publishing import Publishable
-from routes.models import BookingSettings, OpeningRule, Route, Stop
+from routes import booking as booking_rules
+from routes.models import Booking, BookingSettings, OpeningRule, Route, Stop
 from speakers.models import Organization, Position, Speaker
 
 DEMO_USERNAME = "demo-admin"
@@ -58,9 +59,10 @@ class Command(BaseCommand):
             speakers = self.load_speakers(organizations)
             self.load_event(organizations, speakers)
             self.load_lessons()
-            self.load_route(organizations)
+            route = self.load_route(organizations)
+            demo_booking = self.load_booking_for_today(route)
             password = None if no_accounts else self.load_account()
-        self.report(password)
+        self.report(password, demo_booking)
 
     # ------------------------------------------------------------------ writing rows
 
@@ -213,6 +215,29 @@ class Command(BaseCommand):
                     "valid_until": None,
                 },
             )
+        return route
+
+    def load_booking_for_today(self, route):
+        """One example booking for today, waiting for approval, so that staff can try
+        confirming a visit and find it in today's list. Made through the booking rules, as
+        staff would make it for a group that telephoned; one a day, however often this runs.
+        """
+        today = timezone.localdate()
+        existing = Booking.objects.filter(
+            slot__route=route,
+            slot__date=today,
+            organization_name=demo_route.BOOKING["organization_name"],
+        ).first()
+        if existing:
+            return existing
+        options = booking_rules.open_slots(route, by_staff=True)
+        option = next((o for o in options if o.date == today and o.places_left >= 10), None)
+        if option is None:  # closed today
+            return None
+        made, _token = booking_rules.create_booking(
+            route, option.key, language=settings.LANGUAGE_CODE, by_staff=True, **demo_route.BOOKING
+        )
+        return made
 
     def load_account(self):
         """The demo superuser, with a fresh random password on every run."""
@@ -225,7 +250,7 @@ class Command(BaseCommand):
 
     # ------------------------------------------------------------------ output
 
-    def report(self, password):
+    def report(self, password, demo_booking):
         out = self.stdout
         out.write(self.style.SUCCESS("Demo content loaded."))
         models = (Organization, Speaker, Position, Event, Section, Speech, Attendance, Lesson)
@@ -235,6 +260,10 @@ class Command(BaseCommand):
                 f"  {name:<13} {model.objects.count():>4} in total"
                 f"  (demo: {self.tally['created'][name]} created,"
                 f" {self.tally['updated'][name]} updated)"
+            )
+        if demo_booking:
+            out.write(
+                f"  Example booking for today (waiting for approval): {demo_booking.reference}"
             )
         if password is None:
             out.write("  Accounts skipped (--no-accounts).")
