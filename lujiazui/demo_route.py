@@ -176,7 +176,7 @@ STOPS = [
     placeholder(13, "31.235800", "121.522500"),
 ]
 
-# Demo opening times: Tuesday to Saturday (weekdays 1–5), two visits a day, 40 people each.
+# Demo opening times: every day, two visits a day, 40 people each.
 OPENING_RULES = [
     {
         "weekdays": [0, 1, 2, 3, 4, 5, 6],

@@ -1,16 +1,38 @@
-"""A small per-client rate limit on Django's cache, for forms the public can post."""
+"""Rate limits on Django's cache, for forms the public can post.
 
+Production needs a cache shared by all workers (Redis) for the counts to be site-wide, and,
+behind a reverse proxy, ``CLIENT_ADDRESS_HEADER`` naming the header the proxy sets (e.g.
+``HTTP_X_REAL_IP``); otherwise every visitor would share the proxy's address.
+"""
+
+import ipaddress
+
+from django.conf import settings
 from django.core.cache import cache
 
 
 def client_address(request):
-    """The client's address as the web server saw it (set REMOTE_ADDR from a trusted proxy)."""
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address; an IPv6 address counts by its /64, which one household holds."""
+    header = settings.CLIENT_ADDRESS_HEADER
+    address = (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
+    address = address.split(",")[0].strip()
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return str(parsed)
 
 
 def allow(request, scope, limit, seconds):
     """Count this request against ``limit`` per ``seconds`` for its client; False once over."""
-    key = f"ratelimit:{scope}:{client_address(request)}"
+    return allow_key(f"{scope}:{client_address(request)}", limit, seconds)
+
+
+def allow_key(key, limit, seconds):
+    """Count one attempt for ``key`` against ``limit`` per ``seconds``; False once over."""
+    key = f"ratelimit:{key}"
     cache.add(key, 0, timeout=seconds)
     try:
         count = cache.incr(key)
@@ -18,3 +40,8 @@ def allow(request, scope, limit, seconds):
         cache.set(key, 1, timeout=seconds)
         count = 1
     return count <= limit
+
+
+def is_exhausted(key, limit):
+    """Whether ``key`` has used up ``limit`` without counting another attempt."""
+    return cache.get(f"ratelimit:{key}", 0) >= limit

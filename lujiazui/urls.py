@@ -19,7 +19,7 @@ admin.site.site_header = admin.site.site_title = settings.SITE_NAME
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Printed on the signs at the stops: permanent, and the same in every language.
-    path("q/<str:code>", route_views.check_in_link, name="check_in_link"),
+    re_path(r"^q/(?P<code>[0-9A-Za-z]{1,16})$", route_views.check_in_link, name="check_in_link"),
 ]
 
 if settings.SERVE_MEDIA:

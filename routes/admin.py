@@ -218,7 +218,7 @@ class SlotAdmin(admin.ModelAdmin):
     """Slots are made by bookings from the opening rules; staff may change a slot's capacity
     (never below the places taken) or end time."""
 
-    list_display = ["date", "time", "route", "capacity", "places_taken", "places_left"]
+    list_display = ["date", "time", "route", "capacity", "places_taken", "places_left", "bookings"]
     list_filter = [WeekFilter, "route"]
     list_select_related = ["route"]
     date_hierarchy = "date"
@@ -235,6 +235,13 @@ class SlotAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def save_model(self, request, obj, form, change):
+        """Through the rules: the capacity never drops below places booked meanwhile."""
+        try:
+            rules.change_slot(obj, capacity=obj.capacity, end_time=obj.end_time)
+        except rules.BookingError as refusal:
+            self.message_user(request, refusal.message, messages.ERROR)
+
     @admin.display(description=_("time"), ordering="start_time")
     def time(self, slot):
         return f"{slot.start_time:%H:%M}–{slot.end_time:%H:%M}"
@@ -242,6 +249,11 @@ class SlotAdmin(admin.ModelAdmin):
     @admin.display(description=_("places left"), ordering="places_left_count")
     def places_left(self, slot):
         return slot.places_left
+
+    @admin.display(description=_("bookings"))
+    def bookings(self, slot):
+        url = reverse("admin:routes_booking_changelist")
+        return format_html('<a href="{}?slot__id__exact={}">{}</a>', url, slot.pk, _("View"))
 
 
 # --------------------------------------------------------------------------- bookings
@@ -328,11 +340,16 @@ class BookingAdminForm(forms.ModelForm):
 class BookingAdmin(admin.ModelAdmin):
     form = BookingAdminForm
     list_display_links = ["reference"]
+    # A slot's bookings are one click away in the slot list (``?slot__id__exact=``), which
+    # scales better than a filter listing every slot ever booked.
     list_filter = ["status", VisitDateFilter, "slot__route"]
     list_select_related = ["slot__route"]
     search_fields = ["reference", "organization_name"]
     ordering = ["-created_at"]
     actions = ["confirm_bookings", "decline_bookings", "mark_no_show", "export_csv"]
+    # Lookups in the address bar that would let someone without the permission find a
+    # number or an address digit by digit (?contact_phone__startswith=1381…).
+    private_fields = ("contact_", "note", "decline_reason", "token_hash")
     readonly_fields = [
         "reference",
         "status",
@@ -443,12 +460,29 @@ class BookingAdmin(admin.ModelAdmin):
 
     # ----------------------------------------------------------------- actions
 
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.startswith(self.private_fields) and not (
+            request and sees_contact_details(request)
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def save_model(self, request, obj, form, change):
+        """Write only the fields the form changed: status, places and slot are the rules'
+        to change, and a booking cancelled meanwhile must stay cancelled."""
+        if change:
+            obj.save(update_fields=[*form.changed_data, "updated_at"])
+        else:
+            super().save_model(request, obj, form, change)
+
     def _apply(self, request, queryset, change, done_message, after=None):
-        """Run ``change(booking)`` on each booking; report successes and refusals."""
+        """Run ``change(booking)`` on each booking; report successes and refusals, and
+        record each change in the object's history."""
         done = 0
         for booking in queryset.select_related("slot__route").order_by("pk"):
             try:
                 change(booking)
+                self.log_change(request, booking, booking.get_status_display())
             except rules.BookingError as refusal:
                 self.message_user(
                     request,

@@ -17,10 +17,15 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lujiazui import ratelimit
 
 from .models import UNAMBIGUOUS, Booking, BookingSettings, CheckIn, Slot
 
 REFERENCE_LENGTH = 8
+CHECK_IN_TRIES = 10  # wrong phone digits per booking reference and day
+ONE_DAY = 24 * 60 * 60
 TOKEN_BYTES = 32  # 256 bits; only its SHA-256 is stored
 
 
@@ -155,8 +160,24 @@ def take_places(slot, people):
         raise BookingError(_("Sorry, this time is now full. Please choose another."), "full")
 
 
-def confirm(booking):
+def confirm(booking, now=None):
+    if booking.slot.date < timezone.localdate(now or timezone.now()):
+        raise BookingError(_("This visit is in the past."), "past")
     _change_status(booking, [Booking.Status.PENDING], Booking.Status.CONFIRMED)
+
+
+def change_slot(slot, *, capacity, end_time):
+    """Staff change a slot's capacity or end; never below the places booked meanwhile."""
+    changed = Slot.objects.filter(pk=slot.pk, places_taken__lte=capacity).update(
+        capacity=capacity, end_time=end_time
+    )
+    if not changed:
+        taken = Slot.objects.values_list("places_taken", flat=True).get(pk=slot.pk)
+        raise BookingError(
+            _("%(taken)d places are already booked; the capacity cannot be lower.")
+            % {"taken": taken},
+            "below_taken",
+        )
 
 
 def decline(booking, reason):
@@ -173,21 +194,30 @@ def decline(booking, reason):
 
 def cancel(booking, now=None):
     """The booker cancels; possible until the cut-off before the visit."""
-    now = now or timezone.now()
-    cutoff = datetime.timedelta(hours=BookingSettings.load().cancellation_cutoff_hours)
-    if not can_cancel(booking, now, cutoff):
-        raise BookingError(
-            _("It is too late to cancel this booking online."),
-            "too_late",
-        )
+    refusal = cancel_refusal(booking, now)
+    if refusal:
+        raise BookingError(refusal, "too_late" if booking.holds_places else "stale")
     _change_status(booking, Booking.HOLDS_PLACES, Booking.Status.CANCELLED)
 
 
-def can_cancel(booking, now=None, cutoff=None):
-    now = now or timezone.now()
-    if cutoff is None:
-        cutoff = datetime.timedelta(hours=BookingSettings.load().cancellation_cutoff_hours)
-    return booking.holds_places and visit_starts_at(booking) - cutoff > now
+def cancellation_deadline(booking, rules_settings=None):
+    hours = (rules_settings or BookingSettings.load()).cancellation_cutoff_hours
+    return visit_starts_at(booking) - datetime.timedelta(hours=hours)
+
+
+def cancel_refusal(booking, now=None, rules_settings=None):
+    """Why the booker cannot cancel ``booking`` online now, or "" when they can."""
+    if not booking.holds_places:
+        return _("Only bookings that are waiting for approval or confirmed can be cancelled.")
+    rules_settings = rules_settings or BookingSettings.load()
+    if cancellation_deadline(booking, rules_settings) <= (now or timezone.now()):
+        hours = rules_settings.cancellation_cutoff_hours
+        return ngettext(
+            "Online cancellation closes %(hours)d hour before the visit.",
+            "Online cancellation closes %(hours)d hours before the visit.",
+            hours,
+        ) % {"hours": hours}
+    return ""
 
 
 def mark_no_show(booking, now=None):
@@ -202,6 +232,10 @@ def mark_no_show(booking, now=None):
 def _change_status(booking, allowed, new_status, extra=None):
     """Move ``booking`` from one of ``allowed`` to ``new_status``, releasing its places when it
     stops holding them; refused when another request changed it first."""
+    releases = new_status not in Booking.HOLDS_PLACES
+    # The update proves the old status was one of ``allowed``; releasing is right only if
+    # every one of them held places.
+    assert not releases or set(allowed) <= set(Booking.HOLDS_PLACES)
     with transaction.atomic():
         changed = Booking.objects.filter(pk=booking.pk, status__in=allowed).update(
             status=new_status, updated_at=timezone.now(), **(extra or {})
@@ -211,7 +245,7 @@ def _change_status(booking, allowed, new_status, extra=None):
                 _("This booking has changed in the meantime. Please reload the page."),
                 "stale",
             )
-        if booking.status in Booking.HOLDS_PLACES and new_status not in Booking.HOLDS_PLACES:
+        if releases:
             Slot.objects.filter(pk=booking.slot_id).update(
                 places_taken=F("places_taken") - booking.group_size
             )
@@ -227,12 +261,22 @@ def check_in(stop, reference, phone_last_four, now=None):
         .select_related("slot")
         .first()
     )
+    # Four digits are quickly guessed: a reference gets a few wrong tries a day, from any
+    # address, and once they are used up even the right digits are refused until tomorrow.
+    tries_key = f"check-in-digits:{reference}"
+    if ratelimit.is_exhausted(tries_key, CHECK_IN_TRIES):
+        raise BookingError(
+            _("Too many wrong attempts for this booking. Please try again tomorrow."),
+            "too_many",
+        )
     if (
         booking is None
         or booking.purged_at is not None
         or len(phone_last_four) != 4
         or not booking.contact_phone.endswith(phone_last_four)
     ):
+        if booking is not None:
+            ratelimit.allow_key(tries_key, CHECK_IN_TRIES, ONE_DAY)
         raise BookingError(
             _("We could not find a booking with this reference and phone number."), "unknown"
         )

@@ -47,6 +47,7 @@ class BookingForm(forms.Form):
     contact_email = forms.EmailField(
         label=_("Email (optional)"),
         required=False,
+        max_length=254,
         help_text=_("We send the booking confirmation here."),
     )
     group_size = forms.IntegerField(label=_("Number of people"))

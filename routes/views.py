@@ -5,7 +5,7 @@ import segno
 from django.conf import settings
 from django.core import signing
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
@@ -62,7 +62,7 @@ def stop_detail(request, slug, number):
     stops = list(stop.route.stops.order_by("number"))
     status = 200
     rate_limited = False
-    form = CheckInForm(request.POST if request.method == "POST" else None)
+    form = CheckInForm(request.POST if request.method == "POST" else None, label_suffix="")
     if request.method == "POST":
         if not allow(request, "check-in", CHECK_IN_LIMIT, CHECK_IN_WINDOW):
             rate_limited, status = True, 429
@@ -163,11 +163,7 @@ def check_in_link(request, code):
     or their browser's Accept-Language (Simplified Chinese otherwise); the redirect varies
     with both and is private, so no shared cache hands one reader's language to another.
     """
-    if len(code) > 16:
-        raise Http404
-    stop = Stop.objects.select_related("route").filter(check_in_code__iexact=code.strip()).first()
-    if stop is None:
-        raise Http404
+    stop = get_object_or_404(Stop.objects.select_related("route"), check_in_code=code.upper())
     language = translation.get_language_from_request(request, check_path=False)
     with translation.override(language):
         url = reverse("routes:stop", kwargs={"slug": stop.route.slug, "number": stop.number})
