@@ -231,7 +231,8 @@ class Command(BaseCommand):
         if existing:
             return existing
         options = booking_rules.open_slots(route, by_staff=True)
-        option = next((o for o in options if o.date == today and o.places_left >= 10), None)
+        size = demo_route.BOOKING["group_size"]
+        option = next((o for o in options if o.date == today and o.places_left >= size), None)
         if option is None:  # closed today
             return None
         made, _token = booking_rules.create_booking(
