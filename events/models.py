@@ -84,6 +84,7 @@ class Event(DerivesTraditional, Publishable):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["-start"]
+        permissions = [("publish_event", _("Can publish events"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
@@ -270,6 +271,7 @@ class Lesson(DerivesTraditional, Publishable):
         verbose_name = _("cloud lesson")
         verbose_name_plural = _("cloud lessons")
         ordering = ["-publish_at"]
+        permissions = [("publish_lesson", _("Can publish cloud lessons"))]
 
     def __str__(self):
         return self.title

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
-from .publishing import publish, unpublish
+from .publishing import Publishable, can_publish, publish, submit, unpublish
 
 
 def in_all_languages(*fields):
@@ -35,32 +35,71 @@ class ContentAdmin(TabbedTranslationAdmin):
 
 
 class PublishableAdmin(ContentAdmin):
-    """Admin for events and lessons: publish or return to draft from the list."""
+    """Admin for events and lessons: editors write and submit for review; only publishers
+    (the ``publish_<model>`` permission) publish, schedule or take items back to draft."""
 
-    actions = ["publish_now", "return_to_draft"]
+    actions = ["submit_for_review", "publish_now", "return_to_draft"]
 
-    @admin.action(description=_("Publish the selected items now"))
-    def publish_now(self, request, queryset):
-        for item in queryset:
-            publish(item)
-        self.message_user(
-            request,
-            ngettext("%(count)d item published.", "%(count)d items published.", len(queryset))
-            % {"count": len(queryset)},
-            messages.SUCCESS,
-        )
+    def has_publish_permission(self, request):
+        return can_publish(request.user, self.model)
 
-    @admin.action(description=_("Return the selected items to draft"))
-    def return_to_draft(self, request, queryset):
-        for item in queryset:
-            unpublish(item)
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not self.has_publish_permission(request):
+            published = Publishable.Status.PUBLISHED
+            kwargs["choices"] = [c for c in db_field.choices if c[0] != published]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        published = obj is not None and obj.status == Publishable.Status.PUBLISHED
+        if published and not self.has_publish_permission(request):
+            return [*readonly, "status", "publish_at"]
+        return readonly
+
+    @admin.action(description=_("Submit the selected items for review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        drafts = list(queryset.filter(status=Publishable.Status.DRAFT))
+        for item in drafts:
+            submit(item)
+            self.log_change(request, item, str(Publishable.Status.SUBMITTED.label))
+        count = len(drafts)
         self.message_user(
             request,
             ngettext(
-                "%(count)d item returned to draft.",
-                "%(count)d items returned to draft.",
-                len(queryset),
+                "%(count)d item submitted for review.",
+                "%(count)d items submitted for review.",
+                count,
             )
-            % {"count": len(queryset)},
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Publish the selected items now"), permissions=["publish"])
+    def publish_now(self, request, queryset):
+        items = list(queryset)
+        for item in items:
+            publish(item)
+            self.log_change(request, item, str(Publishable.Status.PUBLISHED.label))
+        count = len(items)
+        self.message_user(
+            request,
+            ngettext("%(count)d item published.", "%(count)d items published.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Return the selected items to draft"), permissions=["publish"])
+    def return_to_draft(self, request, queryset):
+        items = list(queryset)
+        for item in items:
+            unpublish(item)
+            self.log_change(request, item, str(Publishable.Status.DRAFT.label))
+        count = len(items)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d item returned to draft.", "%(count)d items returned to draft.", count
+            )
+            % {"count": count},
             messages.SUCCESS,
         )

@@ -1,7 +1,16 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
 class LujiazuiConfig(AppConfig):
     name = "lujiazui"
     verbose_name = _("Site")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .roles import on_post_migrate
+
+        # Sent after all migrations ran, once per app with models (this one has none): the
+        # auth app's turn is enough, since ensure_roles() makes every app's permissions first.
+        post_migrate.connect(on_post_migrate, sender=apps.get_app_config("auth"))

@@ -1,13 +1,66 @@
-"""Image uploads: only JPEG, PNG or WebP, checked by content rather than by file name."""
+"""Image uploads: only JPEG, PNG or WebP, checked by content rather than by file name, with a
+limit on bytes and on pixels; on save, turned upright and stripped of location data."""
 
+import io
+import warnings
+from contextlib import contextmanager
+
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
+from PIL import ExifTags, Image, ImageOps, JpegImagePlugin
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# MPO is the JPEG that many cameras write with extra pictures (previews, depth) appended;
+# it is read, and saved, as a JPEG of its first picture.
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
+JPEG_QUALITY = 90
+REMOVED_TAGS = (ExifTags.IFD.GPSInfo, ExifTags.Base.Orientation)
+
+
+def pixel_limit():
+    """The largest accepted width × height (× frames): the setting, or Pillow's own bomb
+    limit when lower, so that refusing never depends on how warnings are filtered."""
+    return min(settings.IMAGE_MAX_PIXELS, Image.MAX_IMAGE_PIXELS or settings.IMAGE_MAX_PIXELS)
+
+
+def too_many_pixels():
+    return ValidationError(
+        _("This image has too many pixels: at most %(limit)s are allowed."),
+        code="too_many_pixels",
+        params={"limit": number_format(pixel_limit(), force_grouping=True)},
+    )
+
+
+@contextmanager
+def open_image(file):
+    """Open an upload with Pillow's decompression-bomb warning raised as an error: Pillow only
+    warns between MAX_IMAGE_PIXELS and twice that, and a warning would let the bomb through."""
+    file.seek(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(file) as image:
+            yield image
+
+
+def frame_count(image):
+    """Frames that will be decoded: an MPO's extra pictures are dropped, not decoded."""
+    return 1 if image.format == "MPO" else getattr(image, "n_frames", 1)
+
+
+def decode(image):
+    """Decode every frame, which finds truncated or corrupt data that the headers (and
+    Pillow's verify(), a no-op for JPEG) do not show. A JPEG is decoded at 1/8 scale: the
+    whole stream is still read, in far less memory."""
+    if image.format in ("JPEG", "MPO"):
+        image.draft(image.mode, (image.width // 8 or 1, image.height // 8 or 1))
+    for index in range(frame_count(image)):
+        image.seek(index)
+        image.load()
 
 
 def validate_image(file):
@@ -26,10 +79,14 @@ def validate_image(file):
         )
     position = file.tell() if hasattr(file, "tell") else 0
     try:
-        file.seek(0)
-        with Image.open(file) as image:
+        with open_image(file) as image:
             image_format = image.format
-            image.verify()
+            pixels = image.width * image.height * frame_count(image)
+            # Decoding is what costs: only for an accepted format and pixel count.
+            if image_format in ALLOWED_FORMATS and pixels <= pixel_limit():
+                decode(image)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise too_many_pixels() from error
     except Exception as error:  # Pillow raises many kinds for broken or hostile files
         raise ValidationError(
             _("This file is not a picture we can read. Upload a JPEG, PNG or WebP image."),
@@ -43,9 +100,111 @@ def validate_image(file):
             code="invalid_format",
             params={"format": image_format},
         )
+    if pixels > pixel_limit():
+        raise too_many_pixels()
+
+
+def webp_is_lossless(file):
+    """Whether a WebP holds lossless (VP8L) rather than lossy (VP8) data: Pillow does not
+    say, and a lossless logo should not come back lossy."""
+    file.seek(12)  # after "RIFF", the size and "WEBP"
+    while header := file.read(8):
+        if len(header) < 8 or header[:4] == b"VP8 ":
+            return False
+        if header[:4] == b"VP8L":
+            return True
+        size = int.from_bytes(header[4:], "little")
+        file.seek(size + size % 2, io.SEEK_CUR)
+    return False
+
+
+def exif_without_location(image, *, upright):
+    """The image's EXIF less its GPS directory, and less its orientation once applied."""
+    exif = image.getexif()
+    for tag in REMOVED_TAGS if upright else REMOVED_TAGS[:1]:
+        exif.pop(tag, None)
+    data = exif.tobytes() if len(exif) else b""
+    check = Image.Exif()
+    check.load(data)
+    return b"" if ExifTags.IFD.GPSInfo in check else data  # never keep a location
+
+
+def cleaned_picture(file):
+    """The upload upright and without location data, as bytes, or None to store it as is.
+
+    JPEG and WebP are re-encoded (JPEG at quality 90, a lossless WebP lossless), keeping the
+    ICC profile and the EXIF less GPS and orientation: re-encoding also drops XMP, IPTC and
+    comments, where location can hide too. PNG (lossless) and animations are re-saved only
+    when they carry EXIF or XMP; an animation keeps its frames and is not turned. Files that
+    are not pictures are left alone: validation refuses them."""
+    try:
+        with open_image(file) as image:
+            image_format = "JPEG" if image.format == "MPO" else image.format
+    except Exception:  # Pillow raises many kinds for broken or hostile files
+        return None
+    if image_format not in ALLOWED_FORMATS:
+        return None
+    lossless = image_format == "WEBP" and webp_is_lossless(file)
+    with open_image(file) as image:
+        frames = frame_count(image)
+        has_metadata = len(image.getexif()) or "xmp" in image.info
+        if (image_format == "PNG" or frames > 1) and not has_metadata:
+            return None
+        options = {"icc_profile": image.info.get("icc_profile")}
+        if image_format == "JPEG":
+            options |= {
+                "quality": JPEG_QUALITY,
+                "subsampling": JpegImagePlugin.get_sampling(image),
+                "optimize": True,
+                "progressive": bool(image.info.get("progressive")),
+                "comment": b"",
+            }
+            if "dpi" in image.info:
+                options["dpi"] = image.info["dpi"]
+        elif image_format == "WEBP":
+            options |= {"lossless": True} if lossless else {"quality": JPEG_QUALITY}
+        if frames > 1:
+            durations = []
+            for index in range(frames):
+                image.seek(index)
+                image.load()  # a WebP frame tells its duration once loaded
+                durations.append(image.info.get("duration", 0))
+            image.seek(0)
+            options |= {"save_all": True, "duration": durations, "loop": image.info.get("loop", 0)}
+            picture, upright = image, False
+        else:
+            picture, upright = ImageOps.exif_transpose(image), True
+        options["exif"] = exif_without_location(image, upright=upright)
+        output = io.BytesIO()
+        picture.save(output, image_format, **options)
+    return output.getvalue()
+
+
+class PictureFormField(forms.ImageField):
+    """Runs validate_image before Django's own check, which would answer a decompression bomb
+    or a truncated JPEG with its vaguer message (or not at all)."""
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is not None:
+            validate_image(upload)
+        return super().to_python(data)
 
 
 class PictureField(models.ImageField):
-    """An ImageField restricted to JPEG, PNG and WebP content."""
+    """An ImageField restricted to JPEG, PNG and WebP content, normalized when saved."""
 
     default_validators = [validate_image]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": PictureFormField, **kwargs})
+
+    def pre_save(self, model_instance, add):
+        """Replace a new upload by its cleaned version before it is stored; stored files were
+        cleaned when they arrived."""
+        file = getattr(model_instance, self.attname)
+        if file and not file._committed:
+            cleaned = cleaned_picture(file)
+            if cleaned is not None:
+                file.file = ContentFile(cleaned, name=file.name)
+        return super().pre_save(model_instance, add)

@@ -1,4 +1,5 @@
-"""Publishing rules shared by events and lessons: draft or published, with a publish date.
+"""Publishing rules shared by events and lessons: draft → submitted for review → published,
+with a publish date. Only holders of the model's ``publish_<model>`` permission publish.
 
 Scheduling needs no cron: an item is public once it is published *and* its publish date
 has passed, which ``published()`` checks at query time.
@@ -17,6 +18,7 @@ class PublishedQuerySet(models.QuerySet):
 class Publishable(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
         PUBLISHED = "published", _("Published")
 
     status = models.CharField(
@@ -37,6 +39,17 @@ class Publishable(models.Model):
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+
+def can_publish(user, model):
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+
+def submit(item):
+    """An editor hands a draft to the publishers."""
+    item.status = Publishable.Status.SUBMITTED
+    item.save(update_fields=["status"])
 
 
 def publish(item, at=None):

@@ -12,17 +12,24 @@ from django.core.cache import cache
 
 
 def client_address(request):
-    """The client's address; an IPv6 address counts by its /64, which one household holds."""
+    """The client's address; an IPv6 address counts by its /64, which one household holds.
+
+    A proxy header that holds no valid address (forged or misconfigured) is ignored.
+    """
     header = settings.CLIENT_ADDRESS_HEADER
-    address = (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
-    address = address.split(",")[0].strip()
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if parsed.version == 6:
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
-    return str(parsed)
+    candidates = [
+        request.META.get(header, "") if header else "",
+        request.META.get("REMOTE_ADDR", ""),
+    ]
+    for candidate in candidates:
+        try:
+            parsed = ipaddress.ip_address(candidate.split(",")[0].strip())
+        except ValueError:
+            continue
+        if parsed.version == 6:
+            return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+        return str(parsed)
+    return ""
 
 
 def allow(request, scope, limit, seconds):

@@ -1,8 +1,11 @@
 """Settings, read from the environment, with SQLite and a local `var/` folder as defaults."""
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +42,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_prose_editor",
+    "axes",
     "lujiazui",
     "speakers",
     "events",
@@ -55,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lujiazui.urls"
@@ -87,7 +93,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # Tests use a file, not memory: an in-memory database shared between threads locks
     # whole tables at once, while a file lets concurrent bookings wait their turn as above.
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test.sqlite3")
+    # One file per test run, so that two runs side by side do not share it.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        VAR_DIR / f"test-{os.getpid()}.sqlite3"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -147,8 +156,34 @@ CLIENT_ADDRESS_HEADER = env.str("CLIENT_ADDRESS_HEADER", default="")
 
 # Largest accepted image upload, in bytes.
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
+# Largest accepted image in pixels (width × height): bigger ones take too much memory.
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 
 LOGIN_URL = "admin:login"
+
+# Staff login safety (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one client address, that username is refused from that address for the cool-off
+# (restarted by each further attempt during it). Locking the pair, not the address alone,
+# means one attacker behind a shared proxy address cannot lock every staff member out, and a
+# username is not locked for other addresses. Staff can unlock early by deleting the access
+# attempts in the admin (or `manage.py axes_reset_username <name>`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+if AXES_COOLOFF_TIME < timedelta(minutes=1) or AXES_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1.")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The client address as the rate limits read it: CLIENT_ADDRESS_HEADER behind a proxy, else
+# REMOTE_ADDR (an IPv6 address by its /64).
+AXES_CLIENT_IP_CALLABLE = "lujiazui.ratelimit.client_address"
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# Passwords are never logged or stored (axes always masks them); usernames and addresses are
+# kept in the access attempts and logs so that staff can see who was targeted from where.
+AXES_SENSITIVE_PARAMETERS = []
 
 SITE_NAME = _("Lujiazui Party Building")
 

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from events.models import Attendance, Event, Lesson, Section, Speech
 from speakers.models import Organization, Position, Speaker
@@ -67,12 +68,23 @@ def test_load_demo_marks_invented_lessons_as_demo():
     assert all("示例" in lesson.title for lesson in Lesson.objects.all())
 
 
-def test_load_demo_prints_a_working_random_login():
-    output = load()
-    password = output.split("Password:")[1].split()[0]
-    assert len(password) >= 16
-    user = authenticate(username="demo-admin", password=password)
-    assert user is not None and user.is_staff
-    second = load().split("Password:")[1].split()[0]
-    assert second != password
-    assert get_user_model().objects.filter(username="demo-admin").count() == 1
+def printed_logins(output):
+    """``{username: (role, password)}`` from the command's output."""
+    lines = [line.split() for line in output.splitlines() if "password:" in line]
+    return {words[0]: (words[1], words[-1]) for words in lines}
+
+
+def test_load_demo_prints_working_random_logins_one_per_role():
+    logins = printed_logins(load())
+    assert set(logins) == {"demo-admin", "demo-editor", "demo-publisher", "demo-route-manager"}
+    for username, (role, password) in logins.items():
+        assert len(password) >= 16
+        user = authenticate(
+            RequestFactory().post("/admin/login/"), username=username, password=password
+        )
+        assert user is not None and user.is_staff, username
+        assert user.is_superuser == (username == "demo-admin")
+        assert [group.name for group in user.groups.all()] == ([] if user.is_superuser else [role])
+    again = printed_logins(load())
+    assert again["demo-editor"][1] != logins["demo-editor"][1]
+    assert get_user_model().objects.filter(username__startswith="demo-").count() == 4

@@ -10,19 +10,26 @@ from collections import Counter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone, translation
 
 from events.models import Attendance, Event, Lesson, Section, Speech
 from lujiazui import demo_content as demo
-from lujiazui import demo_route
+from lujiazui import demo_route, roles
 from lujiazui.publishing import Publishable
 from routes import booking as booking_rules
 from routes.models import Booking, BookingSettings, OpeningRule, Route, Stop
 from speakers.models import Organization, Position, Speaker
 
-DEMO_USERNAME = "demo-admin"
+# Demo staff: one superuser and one account per role (lujiazui/roles.py).
+DEMO_ACCOUNTS = {
+    "demo-admin": None,
+    "demo-editor": roles.EDITOR,
+    "demo-publisher": roles.PUBLISHER,
+    "demo-route-manager": roles.ROUTE_MANAGER,
+}
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
 PUBLISHED = Publishable.Status.PUBLISHED
 
@@ -61,8 +68,8 @@ class Command(BaseCommand):
             self.load_lessons()
             route = self.load_route(organizations)
             demo_booking = self.load_booking_for_today(route)
-            password = None if no_accounts else self.load_account()
-        self.report(password, demo_booking)
+            logins = {} if no_accounts else self.load_accounts()
+        self.report(logins, demo_booking)
 
     # ------------------------------------------------------------------ writing rows
 
@@ -240,18 +247,24 @@ class Command(BaseCommand):
         )
         return made
 
-    def load_account(self):
-        """The demo superuser, with a fresh random password on every run."""
-        user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
-        user.is_active = user.is_staff = user.is_superuser = True
-        password = secrets.token_urlsafe(12)
-        user.set_password(password)
-        user.save()
-        return password
+    def load_accounts(self):
+        """The demo staff accounts, each with a fresh random password on every run."""
+        roles.ensure_roles()
+        logins = {}
+        for username, role in DEMO_ACCOUNTS.items():
+            user, _ = get_user_model().objects.get_or_create(username=username)
+            user.is_active = user.is_staff = True
+            user.is_superuser = role is None
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
+            user.save()
+            user.groups.set(Group.objects.filter(name=role) if role else [])
+            logins[username] = (role or "superuser", password)
+        return logins
 
     # ------------------------------------------------------------------ output
 
-    def report(self, password, demo_booking):
+    def report(self, logins, demo_booking):
         out = self.stdout
         out.write(self.style.SUCCESS("Demo content loaded."))
         models = (Organization, Speaker, Position, Event, Section, Speech, Attendance, Lesson)
@@ -266,11 +279,11 @@ class Command(BaseCommand):
             out.write(
                 f"  Example booking for today (waiting for approval): {demo_booking.reference}"
             )
-        if password is None:
+        if not logins:
             out.write("  Accounts skipped (--no-accounts).")
             return
         out.write("")
-        out.write(self.style.WARNING("Demo staff account (a new password is set on every run):"))
+        out.write(self.style.WARNING("Demo staff accounts (new passwords on every run):"))
         out.write(f"  Log in at: {ADMIN_URL}")
-        out.write(f"  Username:  {DEMO_USERNAME}")
-        out.write(f"  Password:  {password}")
+        for username, (role, password) in logins.items():
+            out.write(f"  {username:<19} {role:<8} password: {password}")
