@@ -37,6 +37,15 @@ class RichTextField(ProseEditorField):
         return value
 
 
+def demo_flag():
+    """Marks invented content (the seed does not name it) that staff are to replace."""
+    return models.BooleanField(
+        _("demo content"),
+        default=False,
+        help_text=_("Shown with a “demo” label; staff replace it with real content."),
+    )
+
+
 def rich_text(verbose_name):
     return RichTextField(verbose_name, extensions=RICH_TEXT_EXTENSIONS, sanitize=True, blank=True)
 
@@ -261,11 +270,7 @@ class Lesson(DerivesTraditional, Publishable):
     )
     duration = models.DurationField(_("duration"), null=True, blank=True)
     cover = PictureField(_("cover image"), upload_to="lessons/", blank=True)
-    is_demo = models.BooleanField(
-        _("demo content"),
-        default=False,
-        help_text=_("Shown with a “demo” label; staff replace it with real content."),
-    )
+    is_demo = demo_flag()
 
     class Meta:
         verbose_name = _("cloud lesson")

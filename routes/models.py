@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from events.models import rich_text
+from events.models import demo_flag, rich_text
 from lujiazui.chinese import DerivesTraditional
 from lujiazui.images import PictureField
 from speakers.models import Organization
@@ -88,11 +88,7 @@ class Route(DerivesTraditional):
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     summary = models.TextField(_("summary"), blank=True)
     body = rich_text(_("body"))
-    is_demo = models.BooleanField(
-        _("demo content"),
-        default=False,
-        help_text=_("Shown with a “demo” label; staff replace it with real content."),
-    )
+    is_demo = demo_flag()
 
     class Meta:
         verbose_name = _("route")
@@ -166,11 +162,7 @@ class Stop(DerivesTraditional):
         editable=False,
         help_text=_("Printed as a QR code on the sign at the stop; it never changes."),
     )
-    is_demo = models.BooleanField(
-        _("demo content"),
-        default=False,
-        help_text=_("Shown with a “demo” label; staff replace it with real content."),
-    )
+    is_demo = demo_flag()
 
     class Meta:
         verbose_name = _("stop")
