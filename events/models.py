@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
+from lujiazui.audit import PartOf
 from lujiazui.chinese import DerivesTraditional
 from lujiazui.images import PictureField
 from lujiazui.publishing import Publishable, PublishedQuerySet
@@ -114,8 +115,10 @@ class Event(DerivesTraditional, Publishable):
         return timezone.localtime(self.start).date()
 
 
-class Section(DerivesTraditional):
+class Section(PartOf, DerivesTraditional):
     """An ordered part of an event's agenda."""
+
+    history_parent = "event"
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="sections", verbose_name=_("event")
@@ -164,7 +167,9 @@ class Appearance(models.Model):
         return self.speaker.positions_on(self.event.local_date)
 
 
-class Speech(DerivesTraditional, Appearance):
+class Speech(PartOf, DerivesTraditional, Appearance):
+    history_parent = "event"
+
     class Role(models.TextChoices):
         KEYNOTE = "keynote", _("Keynote")
         HOST = "host", _("Host")
@@ -199,8 +204,10 @@ class Speech(DerivesTraditional, Appearance):
         return self.title or f"{self.speaker} · {self.get_role_display()}"
 
 
-class Attendance(Appearance):
+class Attendance(PartOf, Appearance):
     """A notable guest at an event."""
+
+    history_parent = "event"
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("event")
@@ -222,7 +229,9 @@ class Attendance(Appearance):
         return str(self.speaker)
 
 
-class Photo(DerivesTraditional):
+class Photo(PartOf, DerivesTraditional):
+    history_parent = "event"
+
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="photos", verbose_name=_("event")
     )

@@ -2,12 +2,17 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
+from . import audit
 from .publishing import Publishable, can_publish, publish, submit, unpublish
 
 
@@ -20,7 +25,37 @@ def in_all_languages(*fields):
     ]
 
 
-class ContentAdmin(TabbedTranslationAdmin):
+class HistoryAdmin:
+    """The admin's "History" page shows the change history (``lujiazui.audit``): who changed
+    which fields from what to what, and when, including the parts edited with the object
+    (an event's speeches), and who viewed or exported people's details."""
+
+    history_per_page = 50
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        page = Paginator(audit.history_of(obj), self.history_per_page).get_page(
+            request.GET.get("p")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Change history: %s") % obj,
+            "subtitle": None,
+            "object": obj,
+            "opts": self.opts,
+            "page": page,
+            "entries": [audit.describe(entry, obj) for entry in page],
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/change_history.html", context)
+
+
+class ContentAdmin(HistoryAdmin, TabbedTranslationAdmin):
     """Admin for translated content: language tabs, and a note on derived Traditional text."""
 
     readonly_fields = ("derived_fields",)

@@ -9,7 +9,10 @@ class LujiazuiConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from .audit import register_models
         from .roles import on_post_migrate
+
+        register_models()
 
         # Sent after all migrations ran, once per app with models (this one has none): the
         # auth app's turn is enough, since ensure_roles() makes every app's permissions first.

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_prose_editor",
     "axes",
+    "auditlog",
+    "sorl.thumbnail",
     "lujiazui",
     "speakers",
     "events",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lujiazui.audit.AuditActorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -185,6 +188,11 @@ AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 # kept in the access attempts and logs so that staff can see who was targeted from where.
 AXES_SENSITIVE_PARAMETERS = []
 
+# Change history (lujiazui/audit.py): a foreign key is recorded by what it showed then, not
+# by a number that may later name nothing; people's details are masked.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+AUDITLOG_MASK_CALLABLE = "lujiazui.audit.hide"
+
 SITE_NAME = _("Lujiazui Party Building")
 
 LOGGING = {
@@ -211,3 +219,10 @@ LOGGING = {
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }
+
+# Image renditions (lujiazui/renditions.py): sorl-thumbnail makes them when a picture is saved,
+# under MEDIA_ROOT/renditions/ (not a cache: pages link them by name and never ask sorl-thumbnail
+# at request time; `manage.py make_renditions` remakes missing ones).
+THUMBNAIL_PREFIX = "renditions/"
+THUMBNAIL_UPSCALE = False
+THUMBNAIL_QUALITY = 80

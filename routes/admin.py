@@ -3,17 +3,17 @@
 Bookings change status only through ``routes.booking`` (the admin actions); staff cannot
 edit a booking's status, places, slot or reference. Contact details (phone, email, note)
 are shown in full only to users with ``routes.view_contact_details``; everyone else sees the
-masked phone (138****1234) in the list, the change form, the visits page and the CSV export.
+masked phone (138****1234) in the list, the change form, the visits page and the exports;
+every view of full contact details is recorded in the booking's history.
 """
 
-import csv
 import datetime
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,15 +23,15 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
-from lujiazui.admin import ContentAdmin, in_all_languages
+from lujiazui import audit
+from lujiazui.admin import ContentAdmin, HistoryAdmin, in_all_languages
+from lujiazui.exports import Column, ExportAdmin
 
 from . import booking as rules
 from .forms import normalize_mainland_mobile
 from .models import Booking, BookingSettings, CheckIn, Closure, OpeningRule, Route, Slot, Stop
 
 CONTACT_PERMISSION = "routes.view_contact_details"
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def sees_contact_details(request):
@@ -145,7 +145,7 @@ class StopAdmin(ContentAdmin):
 
 
 @admin.register(BookingSettings)
-class BookingSettingsAdmin(admin.ModelAdmin):
+class BookingSettingsAdmin(HistoryAdmin, admin.ModelAdmin):
     """One row: the list goes straight to it; it cannot be added twice or deleted."""
 
     fieldsets = [
@@ -214,7 +214,7 @@ class WeekFilter(admin.SimpleListFilter):
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(HistoryAdmin, admin.ModelAdmin):
     """Slots are made by bookings from the opening rules; staff may change a slot's capacity
     (never below the places taken) or end time."""
 
@@ -291,12 +291,6 @@ def masked_email(email):
     return gettext("(hidden)") if email else ""
 
 
-def spreadsheet_safe(value):
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def send_email(request, model_admin, booking, kind):
     """Email the group about ``kind`` (``confirmed``, ``declined``) if they gave an address.
 
@@ -337,7 +331,7 @@ class BookingAdminForm(forms.ModelForm):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ExportAdmin, HistoryAdmin, admin.ModelAdmin):
     form = BookingAdminForm
     list_display_links = ["reference"]
     # A slot's bookings are one click away in the slot list (``?slot__id__exact=``), which
@@ -346,7 +340,13 @@ class BookingAdmin(admin.ModelAdmin):
     list_select_related = ["slot__route"]
     search_fields = ["reference", "organization_name"]
     ordering = ["-created_at"]
-    actions = ["confirm_bookings", "decline_bookings", "mark_no_show", "export_csv"]
+    actions = [
+        "confirm_bookings",
+        "decline_bookings",
+        "mark_no_show",
+        "export_csv",
+        "export_xlsx",
+    ]
     # Lookups in the address bar that would let someone without the permission find a
     # number or an address digit by digit (?contact_phone__startswith=1381…).
     private_fields = ("contact_", "note", "decline_reason", "token_hash")
@@ -421,6 +421,20 @@ class BookingAdmin(admin.ModelAdmin):
             name="routes_booking_visits",
         )
         return [visits, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and sees_contact_details(request):
+            audit.record_access(changelist.result_list, "contact_details")
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = getattr(response, "context_data", {}).get("original")
+        if original is not None and sees_contact_details(request):
+            audit.record_access([original], "contact_details")
+        return response
 
     def has_add_permission(self, request):
         return False  # bookings come from the public form
@@ -559,55 +573,36 @@ class BookingAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Export selected as CSV"), permissions=["view"])
-    def export_csv(self, request, queryset):
-        full = sees_contact_details(request)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        filename = f"bookings-{timezone.localdate():%Y%m%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response.write("\ufeff")  # the BOM makes Excel read UTF-8 (Chinese) correctly
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                gettext("Reference"),
-                gettext("Date"),
-                gettext("Start"),
-                gettext("End"),
-                gettext("Route"),
-                gettext("Status"),
-                gettext("Organization"),
-                gettext("Contact person"),
-                gettext("Mobile number"),
-                gettext("Email"),
-                gettext("Group size"),
-                gettext("Guide wanted"),
-                gettext("Note"),
-                gettext("Booked"),
-            ]
-        )
-        bookings = queryset.select_related("slot__route").order_by(
+    def export_queryset(self, request, queryset):
+        return queryset.select_related("slot__route").order_by(
             "slot__date", "slot__start_time", "pk"
         )
-        for booking in bookings:
-            slot = booking.slot
-            row = [
-                booking.reference,
-                f"{slot.date:%Y-%m-%d}",
-                f"{slot.start_time:%H:%M}",
-                f"{slot.end_time:%H:%M}",
-                slot.route.name,
-                booking.get_status_display(),
-                booking.organization_name,
-                booking.contact_name,
-                shown_phone(booking, full),
-                booking.contact_email if full else "",
-                booking.group_size,
-                gettext("yes") if booking.needs_guide else gettext("no"),
-                booking.note if full else "",
-                f"{timezone.localtime(booking.created_at):%Y-%m-%d %H:%M}",
-            ]
-            writer.writerow([spreadsheet_safe(cell) for cell in row])
-        return response
+
+    def export_columns(self, request):
+        full = sees_contact_details(request)
+        columns = [
+            Column(_("Reference"), lambda booking: booking.reference),
+            Column(_("Date"), lambda booking: f"{booking.slot.date:%Y-%m-%d}"),
+            Column(_("Start"), lambda booking: f"{booking.slot.start_time:%H:%M}"),
+            Column(_("End"), lambda booking: f"{booking.slot.end_time:%H:%M}"),
+            Column(_("Route"), lambda booking: booking.slot.route.name),
+            Column(_("Status"), lambda booking: booking.get_status_display()),
+            Column(_("Organization"), lambda booking: booking.organization_name),
+            Column(_("Contact person"), lambda booking: booking.contact_name),
+            Column(_("Mobile number"), lambda booking: shown_phone(booking, full)),
+            Column(_("Email"), lambda booking: booking.contact_email if full else ""),
+            Column(_("Group size"), lambda booking: booking.group_size),
+            Column(
+                _("Guide wanted"),
+                lambda booking: gettext("yes") if booking.needs_guide else gettext("no"),
+            ),
+            Column(_("Note"), lambda booking: booking.note if full else ""),
+            Column(
+                _("Booked"),
+                lambda booking: f"{timezone.localtime(booking.created_at):%Y-%m-%d %H:%M}",
+            ),
+        ]
+        return columns
 
     # ----------------------------------------------------------------- visits page
 
@@ -629,6 +624,10 @@ class BookingAdmin(admin.ModelAdmin):
         for booking in bookings:
             days.setdefault(booking.slot.date, []).append(booking)
         full = sees_contact_details(request)
+        if full:
+            audit.record_access(
+                [booking for items in days.values() for booking in items], "contact_details"
+            )
         day_list = [
             {
                 "date": date,
@@ -672,7 +671,7 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(HistoryAdmin, admin.ModelAdmin):
     list_display = ["booking_reference", "stop", "created_at"]
     list_filter = ["stop", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["booking", "stop"]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lujiazui import ratelimit
+from lujiazui.audit import record_update
 
 from .models import UNAMBIGUOUS, Booking, BookingSettings, CheckIn, Slot
 
@@ -27,6 +28,7 @@ REFERENCE_LENGTH = 8
 CHECK_IN_TRIES = 10  # wrong phone digits per booking reference and day
 ONE_DAY = 24 * 60 * 60
 TOKEN_BYTES = 32  # 256 bits; only its SHA-256 is stored
+PURGE_BATCH = 500
 
 
 class BookingError(Exception):
@@ -168,9 +170,21 @@ def confirm(booking, now=None):
 
 def change_slot(slot, *, capacity, end_time):
     """Staff change a slot's capacity or end; never below the places booked meanwhile."""
-    changed = Slot.objects.filter(pk=slot.pk, places_taken__lte=capacity).update(
-        capacity=capacity, end_time=end_time
-    )
+    with transaction.atomic():
+        before = Slot.objects.filter(pk=slot.pk).values("capacity", "end_time").first()
+        changed = Slot.objects.filter(pk=slot.pk, places_taken__lte=capacity).update(
+            capacity=capacity, end_time=end_time
+        )
+        if changed:
+            after = {"capacity": capacity, "end_time": end_time}
+            record_update(
+                [slot],
+                {
+                    name: (before[name], value)
+                    for name, value in after.items()
+                    if before[name] != value
+                },
+            )
     if not changed:
         taken = Slot.objects.values_list("places_taken", flat=True).get(pk=slot.pk)
         raise BookingError(
@@ -249,6 +263,11 @@ def _change_status(booking, allowed, new_status, extra=None):
             Slot.objects.filter(pk=booking.slot_id).update(
                 places_taken=F("places_taken") - booking.group_size
             )
+        record_update(
+            [booking],
+            {"status": (booking.status, new_status)}
+            | {field: ("", value) for field, value in (extra or {}).items()},
+        )
     booking.status = new_status
 
 
@@ -295,14 +314,26 @@ def purge_contact_details(now=None):
     now = now or timezone.now()
     days = BookingSettings.load().retention_days
     before = timezone.localdate(now) - datetime.timedelta(days=days)
-    return Booking.objects.filter(slot__date__lt=before, purged_at__isnull=True).update(
-        contact_name="",
-        contact_phone="",
-        contact_email="",
-        note="",
-        decline_reason="",
-        purged_at=now,
-    )
+    purged = 0
+    while True:  # in batches, so that a first run over years of bookings stays small
+        with transaction.atomic():
+            due = list(
+                Booking.objects.select_for_update(of=("self",))
+                .filter(slot__date__lt=before, purged_at__isnull=True)
+                .order_by("pk")[:PURGE_BATCH]
+            )
+            if not due:
+                return purged
+            Booking.objects.filter(pk__in=[booking.pk for booking in due]).update(
+                contact_name="",
+                contact_phone="",
+                contact_email="",
+                note="",
+                decline_reason="",
+                purged_at=now,
+            )
+            record_update(due, {"purged_at": (None, now)})
+        purged += len(due)
 
 
 def visit_starts_at(booking):

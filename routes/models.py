@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from events.models import demo_flag, rich_text
+from lujiazui.audit import PartOf
 from lujiazui.chinese import DerivesTraditional
 from lujiazui.images import PictureField
 from speakers.models import Organization
@@ -179,8 +180,10 @@ class Stop(DerivesTraditional):
         return reverse("routes:stop", kwargs={"slug": self.route.slug, "number": self.number})
 
 
-class OpeningRule(models.Model):
+class OpeningRule(PartOf, models.Model):
     """When the route takes visits: on these weekdays, from start to end, so many people."""
+
+    history_parent = "route"
 
     class Weekday(models.IntegerChoices):
         MONDAY = 0, _("Monday")
@@ -228,7 +231,9 @@ class OpeningRule(models.Model):
         )
 
 
-class Closure(DerivesTraditional):
+class Closure(PartOf, DerivesTraditional):
+    history_parent = "route"
+
     route = models.ForeignKey(
         Route, on_delete=models.CASCADE, related_name="closures", verbose_name=_("route")
     )
@@ -359,8 +364,10 @@ class Booking(models.Model):
         return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else "****"
 
 
-class CheckIn(models.Model):
+class CheckIn(PartOf, models.Model):
     """A group's check-in (打卡) at a stop; once per booking and stop."""
+
+    history_parent = "booking"
 
     booking = models.ForeignKey(
         Booking, on_delete=models.CASCADE, related_name="check_ins", verbose_name=_("booking")

@@ -1,9 +1,17 @@
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
 from lujiazui.admin import ContentAdmin, in_all_languages
+from lujiazui.exports import Column, ExportAdmin
+from lujiazui.pages import absolute_url
 
-from .models import Organization, Position, Speaker
+from .models import Organization, Position, Speaker, prefetch_positions
+
+
+def yes_no(value):
+    return gettext("yes") if value else gettext("no")
 
 
 class PositionInline(TranslationTabularInline):
@@ -20,22 +28,64 @@ class PositionAdmin(ContentAdmin):
 
     search_fields = in_all_languages("speaker__name", "organization__name", "title")
 
+    def get_queryset(self, request):
+        """Both are in ``__str__``: the list and the autocomplete show it for every row."""
+        return super().get_queryset(request).select_related("speaker", "organization")
+
     def has_module_permission(self, request):
         return False
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ContentAdmin):
+class OrganizationAdmin(ExportAdmin, ContentAdmin):
     list_display = ["name", "kind", "is_council_member", "is_practice_point"]
     list_filter = ["kind", "is_council_member", "is_practice_point"]
     search_fields = in_all_languages("name", "short_name")
     prepopulated_fields = {"slug": ["name_zh_hans"]}
+    actions = ["export_csv", "export_xlsx"]
+
+    def export_columns(self, request):
+        return [
+            Column(_("Name"), lambda org: org.name_zh_hans),
+            Column(_("Name (English)"), lambda org: org.name_en),
+            Column(_("Short name"), lambda org: org.short_name_zh_hans),
+            Column(_("Kind"), lambda org: org.get_kind_display()),
+            Column(_("Council member"), lambda org: yes_no(org.is_council_member)),
+            Column(_("Practice point"), lambda org: yes_no(org.is_practice_point)),
+            Column(_("Address"), lambda org: org.address_zh_hans),
+            Column(_("Website"), lambda org: org.website),
+            Column(
+                _("Address on the site"),
+                lambda org: absolute_url(request, org.get_absolute_url()),
+            ),
+        ]
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(ContentAdmin):
+class SpeakerAdmin(ExportAdmin, ContentAdmin):
     list_display = ["name", "slug"]
     search_fields = in_all_languages("name", "biography") + in_all_languages("positions__title")
     list_filter = ["positions__organization__kind"]
     prepopulated_fields = {"slug": ["name_zh_hans"]}
     inlines = [PositionInline]
+    actions = ["export_csv", "export_xlsx"]
+
+    def export_queryset(self, request, queryset):
+        return queryset.prefetch_related(prefetch_positions())
+
+    def export_columns(self, request):
+        return [
+            Column(_("Name"), lambda speaker: speaker.name_zh_hans),
+            Column(_("Name (English)"), lambda speaker: speaker.name_en),
+            Column(
+                _("Positions"),
+                lambda speaker: "；".join(
+                    f"{position.organization.name_zh_hans} {position.title_zh_hans}"
+                    for position in speaker.positions.all()
+                ),
+            ),
+            Column(
+                _("Address on the site"),
+                lambda speaker: absolute_url(request, speaker.get_absolute_url()),
+            ),
+        ]

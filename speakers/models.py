@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lujiazui.audit import PartOf
 from lujiazui.chinese import DerivesTraditional
 from lujiazui.images import PictureField
 
@@ -101,8 +102,10 @@ def prefetch_positions(lookup="positions"):
     return models.Prefetch(lookup, queryset=Position.objects.select_related("organization"))
 
 
-class Position(DerivesTraditional):
+class Position(PartOf, DerivesTraditional):
     """A title a speaker held at an organization; open dates mean "not known to have ended"."""
+
+    history_parent = "speaker"
 
     speaker = models.ForeignKey(
         Speaker, on_delete=models.CASCADE, related_name="positions", verbose_name=_("speaker")

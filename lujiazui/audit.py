@@ -1,0 +1,244 @@
+"""Change history with django-auditlog: who changed what, when, from which value to which.
+
+django-auditlog keeps one table of entries holding each change as field → [old, new], and
+it also records reads (its "access" action), which the site needs for exports and for views
+of people's contact details. django-simple-history would copy every tracked table (three
+languages of every text field each time) and records no reads; django-reversion stores
+whole versions, not what changed, and records no reads either.
+
+Model saves and deletes are recorded by auditlog's signals. Changes made with a conditional
+``UPDATE`` (a booking's status, slot capacity, purging contact details), which send no
+signal, are recorded by ``record_update`` in the code that makes them. Parts edited inline
+with their parent (a speech with its event) carry the parent in their entries, so that the
+parent's history shows them too, even once they are deleted.
+"""
+
+from contextvars import ContextVar
+
+from auditlog.context import set_actor
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils.encoding import smart_str
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import NotRegistered, translator
+
+from .ratelimit import client_address
+
+HIDDEN = "***"
+request_context = ContextVar("audit_request_context")
+
+# The models whose changes are recorded, with fields that are noise (timestamps, hashes,
+# bookkeeping) or that the rules change without a save.
+TRACKED = {
+    "events.Event": [],
+    "events.Section": [],
+    "events.Speech": [],
+    "events.Attendance": [],
+    "events.Photo": [],
+    "events.Lesson": [],
+    "speakers.Organization": [],
+    "speakers.Speaker": [],
+    "speakers.Position": [],
+    "routes.BookingSettings": [],
+    "routes.Route": [],
+    "routes.Stop": [],
+    "routes.OpeningRule": [],
+    "routes.Closure": [],
+    "routes.Slot": ["places_taken"],
+    "routes.Booking": ["token_hash", "updated_at"],
+    "routes.CheckIn": [],
+}
+ALWAYS_EXCLUDED = ["traditional_derived"]
+# People's details are recorded as changed, never with their values: the history must not
+# keep what purging removes.
+MASKED = ["contact_name", "contact_phone", "contact_email", "note", "decline_reason"]
+
+ACCESS_REASONS = {
+    "contact_details": _("viewed contact details"),
+    "export_csv": _("exported as CSV"),
+    "export_xlsx": _("exported as Excel"),
+}
+
+
+def hide(value):
+    """auditlog's mask: whether a value was there, never the value."""
+    return HIDDEN if value not in ("", "None") else value
+
+
+class PartOf:
+    """A model edited as part of another (``history_parent`` names the foreign key): its
+    entries carry the parent, which the parent's history shows."""
+
+    history_parent = None
+
+    def get_additional_data(self):
+        field = self._meta.get_field(self.history_parent)
+        parent_id = getattr(self, field.attname)
+        return {"part_of": part_key(field.related_model, parent_id)}
+
+
+def part_key(model, pk):
+    return f"{model._meta.label_lower}:{pk}"
+
+
+def untranslated_originals(model):
+    """modeltranslation keeps the original column of each translated field beside the
+    per-language ones; recording both would show every change twice."""
+    try:
+        return list(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return []
+
+
+def renditions(model):
+    """A picture's renditions follow the picture, whose change is recorded."""
+    return [
+        field.renditions_field
+        for field in model._meta.get_fields()
+        if getattr(field, "renditions_field", None)
+    ]
+
+
+def register_models():
+    for label, excluded in TRACKED.items():
+        model = apps.get_model(label)
+        field_names = {field.name for field in model._meta.get_fields()}
+        auditlog.register(
+            model,
+            exclude_fields=[
+                *excluded,
+                *ALWAYS_EXCLUDED,
+                *untranslated_originals(model),
+                *renditions(model),
+            ],
+            mask_fields=[name for name in MASKED if name in field_names],
+        )
+
+
+class AuditActorMiddleware:
+    """Entries written during a request name its user and, for staff, the client address as
+    the site trusts it (not a forgeable X-Forwarded-For); both are read only when an entry is
+    written, so that pages which write none pay nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        def staff_address():
+            """Only staff addresses are kept: a resident's is not needed."""
+            return client_address(request) or None if request.user.is_authenticated else None
+
+        token = request_context.set({"actor": request.user, "remote_addr": staff_address})
+        try:
+            with set_actor(request.user, remote_addr=staff_address):
+                return self.get_response(request)
+        finally:
+            request_context.reset(token)
+
+
+def current_context():
+    """The actor and address of the request being served, for entries written in bulk
+    (which send no signal for auditlog to fill them in). auditlog's own context variable
+    is not reset after a request, so it cannot tell."""
+    context = request_context.get({})
+    actor = context.get("actor")
+    remote_addr = context.get("remote_addr")
+    return {
+        "actor": actor if getattr(actor, "is_authenticated", False) else None,
+        "remote_addr": remote_addr() if callable(remote_addr) else None,
+    }
+
+
+def record_update(instances, changes):
+    """Record ``changes`` ({field: (old, new)}) made to each of ``instances`` without a
+    save; one query for them all."""
+    LogEntry.objects.bulk_create(
+        [entry(instance, LogEntry.Action.UPDATE, changes=changes) for instance in instances]
+    )
+
+
+def record_access(instances, reason):
+    """Record that the current user saw or exported ``instances``; one query for them all."""
+    LogEntry.objects.bulk_create(
+        [entry(instance, LogEntry.Action.ACCESS, reason=reason) for instance in instances]
+    )
+
+
+def entry(instance, action, changes=None, reason=None):
+    """An unsaved entry for ``instance``, with the current request's actor and address."""
+    context = current_context()
+    masked = set(auditlog.get_model_fields(type(instance))["mask_fields"])
+    get_additional_data = getattr(instance, "get_additional_data", None)
+    additional_data = get_additional_data() if get_additional_data else {}
+    if reason:
+        additional_data["reason"] = reason
+    return LogEntry(
+        content_type=ContentType.objects.get_for_model(instance),
+        object_pk=str(instance.pk),
+        object_id=instance.pk,
+        object_repr=smart_str(instance),
+        action=action,
+        changes={
+            field: [
+                hide(smart_str(value)) if field in masked else smart_str(value) for value in values
+            ]
+            for field, values in (changes or {}).items()
+        }
+        or None,
+        additional_data=additional_data or None,
+        actor_email=getattr(context["actor"], "email", None),
+        **context,
+    )
+
+
+def history_of(instance):
+    """Entries of ``instance`` and of its parts, newest first."""
+    content_type = ContentType.objects.get_for_model(instance)
+    return (
+        LogEntry.objects.filter(
+            Q(content_type=content_type, object_pk=str(instance.pk))
+            | Q(additional_data__part_of=part_key(type(instance), instance.pk))
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+
+
+ACTIONS = {
+    LogEntry.Action.CREATE: _("created"),
+    LogEntry.Action.UPDATE: _("changed"),
+    LogEntry.Action.DELETE: _("deleted"),
+}
+
+
+def describe(entry, shown_with):
+    """What the history page shows of ``entry`` in the history of ``shown_with``."""
+    if entry.action == LogEntry.Action.ACCESS:
+        reason = (entry.additional_data or {}).get("reason")
+        action = ACCESS_REASONS.get(reason, _("viewed"))
+    else:
+        action = ACTIONS.get(entry.action, "")
+    is_part = entry.content_type.model_class() is not type(shown_with)
+    changes = [
+        (label, *[shown_value(value) for value in values])
+        for label, values in entry.changes_display_dict.items()
+    ]
+    return {
+        "entry": entry,
+        "action": action,
+        "part": (
+            f"{entry.content_type.model_class()._meta.verbose_name}: {entry.object_repr}"
+            if is_part
+            else ""
+        ),
+        "changes": changes,
+    }
+
+
+def shown_value(value):
+    if value == HIDDEN:
+        return _("(hidden)")
+    return "" if value == "None" else value
