@@ -9,8 +9,9 @@ from django_prose_editor.fields import ProseEditorField
 
 from lujiazui.audit import PartOf
 from lujiazui.chinese import DerivesTraditional
-from lujiazui.images import PictureField
+from lujiazui.images import PictureField, renditions_field
 from lujiazui.publishing import Publishable, PublishedQuerySet
+from lujiazui.renditions import WIDE
 from speakers.models import Organization, Position, Speaker
 
 RICH_TEXT_EXTENSIONS = {
@@ -78,7 +79,14 @@ class Event(DerivesTraditional, Publishable):
     )
     end = models.DateTimeField(_("ends"), null=True, blank=True)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
-    cover = PictureField(_("cover image"), upload_to="events/", blank=True)
+    cover = PictureField(
+        _("cover image"),
+        upload_to="events/",
+        blank=True,
+        renditions_field="cover_renditions",
+        widths=WIDE,
+    )
+    cover_renditions = renditions_field()
     cover_alt = models.CharField(_("cover description"), max_length=200, blank=True)
     organizers = models.ManyToManyField(
         Organization, blank=True, related_name="organized_events", verbose_name=_("organizers")
@@ -235,7 +243,10 @@ class Photo(PartOf, DerivesTraditional):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="photos", verbose_name=_("event")
     )
-    image = PictureField(_("image"), upload_to="events/photos/")
+    image = PictureField(
+        _("image"), upload_to="events/photos/", renditions_field="image_renditions", widths=WIDE
+    )
+    image_renditions = renditions_field()
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -278,7 +289,14 @@ class Lesson(DerivesTraditional, Publishable):
         help_text=_("An MP4 file, used when there is no video link."),
     )
     duration = models.DurationField(_("duration"), null=True, blank=True)
-    cover = PictureField(_("cover image"), upload_to="lessons/", blank=True)
+    cover = PictureField(
+        _("cover image"),
+        upload_to="lessons/",
+        blank=True,
+        renditions_field="cover_renditions",
+        widths=WIDE,
+    )
+    cover_renditions = renditions_field()
     is_demo = demo_flag()
 
     class Meta:

@@ -7,13 +7,17 @@ from contextlib import contextmanager
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core import checks
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageOps, JpegImagePlugin
+
+from lujiazui.renditions import make_renditions
 
 # MPO is the JPEG that many cameras write with extra pictures (previews, depth) appended;
 # it is read, and saved, as a JPEG of its first picture.
@@ -191,20 +195,79 @@ class PictureFormField(forms.ImageField):
         return super().to_python(data)
 
 
-class PictureField(models.ImageField):
-    """An ImageField restricted to JPEG, PNG and WebP content, normalized when saved."""
+class PictureFieldFile(ImageFieldFile):
+    @property
+    def renditions(self):
+        """What pages need to show this picture's renditions (see lujiazui/renditions.py), or
+        {} when it has none: none made yet, or made for a picture since replaced."""
+        stored = getattr(self.instance, self.field.renditions_field or "", None)
+        return stored if stored and stored.get("name") == self.name else {}
 
+
+def renditions_field():
+    """The JSONField that keeps a PictureField's renditions; declare it after the picture."""
+    return models.JSONField(default=dict, blank=True, editable=False)
+
+
+class PictureField(models.ImageField):
+    """An ImageField restricted to JPEG, PNG and WebP content, normalized when saved.
+
+    With ``renditions_field``, the name of a ``renditions_field()`` declared after it, the
+    picture's renditions ``widths`` pixels wide are made when a new picture is saved. Neither
+    option is kept in migrations: they change no column."""
+
+    attr_class = PictureFieldFile
     default_validators = [validate_image]
+
+    def __init__(self, *args, renditions_field=None, widths=(), **kwargs):
+        self.renditions_field = renditions_field
+        self.widths = tuple(widths)
+        super().__init__(*args, **kwargs)
+
+    def check(self, **kwargs):
+        return [*super().check(**kwargs), *self._check_renditions_field()]
+
+    def _check_renditions_field(self):
+        if not self.renditions_field:
+            return []
+        try:
+            field = self.model._meta.get_field(self.renditions_field)
+        except FieldDoesNotExist:
+            field = None
+        # Fields are saved in the order they are declared: the renditions, made while the
+        # picture is saved, are only written when their field comes after it.
+        if field is None or field.creation_counter < self.creation_counter or not self.widths:
+            return [
+                checks.Error(
+                    f"renditions_field must name a field declared after '{self.name}', "
+                    "and widths must not be empty.",
+                    obj=self,
+                    id="lujiazui.E001",
+                )
+            ]
+        return []
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": PictureFormField, **kwargs})
 
     def pre_save(self, model_instance, add):
         """Replace a new upload by its cleaned version before it is stored; stored files were
-        cleaned when they arrived."""
+        cleaned when they arrived. Then make the renditions of a picture that has none."""
         file = getattr(model_instance, self.attname)
         if file and not file._committed:
             cleaned = cleaned_picture(file)
             if cleaned is not None:
                 file.file = ContentFile(cleaned, name=file.name)
-        return super().pre_save(model_instance, add)
+        file = super().pre_save(model_instance, add)
+        if self.renditions_field:
+            self.update_renditions(model_instance)
+        return file
+
+    def update_renditions(self, instance, force=False):
+        """Make the renditions of the instance's picture, unless they are made already: a
+        stored picture is not read again (remote storage is slow, the file may be gone)."""
+        file = getattr(instance, self.attname)
+        if not file:
+            setattr(instance, self.renditions_field, {})
+        elif force or not file.renditions:
+            setattr(instance, self.renditions_field, make_renditions(file, self.widths))

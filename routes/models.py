@@ -11,7 +11,8 @@ from django.utils.translation import pgettext_lazy
 from events.models import demo_flag, rich_text
 from lujiazui.audit import PartOf
 from lujiazui.chinese import DerivesTraditional
-from lujiazui.images import PictureField
+from lujiazui.images import PictureField, renditions_field
+from lujiazui.renditions import WIDE
 from speakers.models import Organization
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied from
@@ -141,7 +142,14 @@ class Stop(DerivesTraditional):
         choices=CoordinateSystem.choices,
         default=CoordinateSystem.GCJ02,
     )
-    photo = PictureField(_("photo"), upload_to="stops/", blank=True)
+    photo = PictureField(
+        _("photo"),
+        upload_to="stops/",
+        blank=True,
+        renditions_field="photo_renditions",
+        widths=WIDE,
+    )
+    photo_renditions = renditions_field()
     photo_alt = models.CharField(_("photo description"), max_length=200, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     suggested_minutes = models.PositiveSmallIntegerField(

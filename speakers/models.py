@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lujiazui.audit import PartOf
 from lujiazui.chinese import DerivesTraditional
-from lujiazui.images import PictureField
+from lujiazui.images import PictureField, renditions_field
+from lujiazui.renditions import SMALL
 
 
 class Organization(DerivesTraditional):
@@ -33,7 +34,14 @@ class Organization(DerivesTraditional):
         _("civilization practice point"),
         default=False,
     )
-    logo = PictureField(_("logo"), upload_to="organizations/", blank=True)
+    logo = PictureField(
+        _("logo"),
+        upload_to="organizations/",
+        blank=True,
+        renditions_field="logo_renditions",
+        widths=SMALL,
+    )
+    logo_renditions = renditions_field()
     description = models.TextField(_("description"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -76,7 +84,14 @@ class SpeakerQuerySet(models.QuerySet):
 class Speaker(DerivesTraditional):
     name = models.CharField(_("full name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
-    photo = PictureField(_("photo"), upload_to="speakers/", blank=True)
+    photo = PictureField(
+        _("photo"),
+        upload_to="speakers/",
+        blank=True,
+        renditions_field="photo_renditions",
+        widths=SMALL,
+    )
+    photo_renditions = renditions_field()
     biography = models.TextField(_("biography"), blank=True)
 
     objects = SpeakerQuerySet.as_manager()
