@@ -1,5 +1,12 @@
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
+
+
+class LoginSafetyConfig(AxesConfig):
+    """django-axes, named in the staff's language in the admin menu."""
+
+    verbose_name = _("Login safety")
 
 
 class LujiazuiConfig(AppConfig):

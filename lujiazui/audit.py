@@ -13,6 +13,8 @@ with their parent (a speech with its event) carry the parent in their entries, s
 parent's history shows them too, even once they are deleted.
 """
 
+import datetime
+from contextlib import suppress
 from contextvars import ContextVar
 
 from auditlog.context import set_actor
@@ -20,14 +22,20 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Q
+from django.utils import formats, timezone
 from django.utils.encoding import smart_str
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import NotRegistered, translator
 
 from .ratelimit import client_address
 
 HIDDEN = "***"
+SHOWN_LENGTH = 300  # characters of a long text shown in the history
 request_context = ContextVar("audit_request_context")
 
 # The models whose changes are recorded, with fields that are noise (timestamps, hashes,
@@ -51,7 +59,7 @@ TRACKED = {
     "routes.Booking": ["token_hash", "updated_at"],
     "routes.CheckIn": [],
 }
-ALWAYS_EXCLUDED = ["traditional_derived"]
+ALWAYS_EXCLUDED = ["id", "traditional_derived"]
 # People's details are recorded as changed, never with their values: the history must not
 # keep what purging removes.
 MASKED = ["contact_name", "contact_phone", "contact_email", "note", "decline_reason"]
@@ -93,6 +101,15 @@ def untranslated_originals(model):
         return []
 
 
+def reverse_relations(model):
+    """Rows pointing at this one (an event's speeches) have entries of their own."""
+    return [
+        field.name
+        for field in model._meta.get_fields()
+        if field.auto_created and not field.concrete
+    ]
+
+
 def renditions(model):
     """A picture's renditions follow the picture, whose change is recorded."""
     return [
@@ -112,6 +129,7 @@ def register_models():
                 *excluded,
                 *ALWAYS_EXCLUDED,
                 *untranslated_originals(model),
+                *reverse_relations(model),
                 *renditions(model),
             ],
             mask_fields=[name for name in MASKED if name in field_names],
@@ -221,24 +239,46 @@ def describe(entry, shown_with):
         action = ACCESS_REASONS.get(reason, _("viewed"))
     else:
         action = ACTIONS.get(entry.action, "")
-    is_part = entry.content_type.model_class() is not type(shown_with)
-    changes = [
-        (label, *[shown_value(value) for value in values])
-        for label, values in entry.changes_display_dict.items()
-    ]
+    model = entry.content_type.model_class()
+    # auditlog compares fields in no fixed order: show them in the form's order.
+    order = {field.name: index for index, field in enumerate(model._meta.fields)}
+    changes = []
+    for name, values in sorted(
+        (entry.changes or {}).items(), key=lambda item: order.get(item[0], len(order))
+    ):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # a field removed since
+            field = None
+        old, new = (shown_value(field, value) for value in values)
+        if old != new:  # None and "" both show as nothing
+            changes.append((field.verbose_name if field else name, old, new))
     return {
         "entry": entry,
         "action": action,
-        "part": (
-            f"{entry.content_type.model_class()._meta.verbose_name}: {entry.object_repr}"
-            if is_part
-            else ""
-        ),
+        "part": f"{model._meta.verbose_name}: {entry.object_repr}"
+        if model is not type(shown_with)
+        else "",
         "changes": changes,
     }
 
 
-def shown_value(value):
+def shown_value(field, value):
+    """A recorded value as staff read it: choices and yes/no in words, times local."""
+    if value in ("None", ""):
+        return ""
     if value == HIDDEN:
-        return _("(hidden)")
-    return "" if value == "None" else value
+        return gettext("(hidden)")
+    if field is None:
+        return value
+    if field.choices:
+        return str(dict((str(key), label) for key, label in field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return gettext("yes") if value == "True" else gettext("no")
+    if isinstance(field, models.DateTimeField):
+        with suppress(ValueError):
+            moment = datetime.datetime.fromisoformat(value)  # auditlog writes UTC, naive
+            if timezone.is_naive(moment):
+                moment = moment.replace(tzinfo=datetime.UTC)
+            return formats.localize(timezone.localtime(moment))
+    return Truncator(value).chars(SHOWN_LENGTH)

@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_prose_editor",
-    "axes",
+    "lujiazui.apps.LoginSafetyConfig",  # django-axes, with a name in the admin
     "auditlog",
     "sorl.thumbnail",
     "lujiazui",
@@ -117,7 +117,9 @@ LANGUAGES = [
     ("zh-hant", "繁體中文"),
     ("en", "English"),
 ]
-LOCALE_PATHS = [BASE_DIR / "lujiazui" / "locale"]
+# The site's catalogs, then those of third-party apps that ship no Chinese (django-axes,
+# django-auditlog), kept by hand.
+LOCALE_PATHS = [BASE_DIR / "lujiazui" / "locale", BASE_DIR / "lujiazui" / "locale_vendor"]
 FORMAT_MODULE_PATH = ["lujiazui.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

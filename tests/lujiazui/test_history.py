@@ -207,3 +207,14 @@ def test_event_history_is_linked_from_the_change_form(staff_client):
     page = staff_client.get(reverse("admin:events_event_change", args=[event.pk]))
     assert history_url(event) in page.content.decode()
     assert Event.objects.count() == 1
+
+
+def test_history_shows_values_as_staff_read_them():
+    moment = timezone.make_aware(datetime.datetime(2026, 7, 1, 9, 30))
+    event = factories.event(start=moment, publish_at=moment, start_time_known=False)
+    created = audit.describe(entries_for(event)[-1], event)
+    shown = {label: new for label, _old, new in created["changes"]}
+    assert shown["开始时间"] == "2026年7月1日 09:30"  # Shanghai time, as the form showed it
+    assert shown["状态"] == "已发布"
+    assert shown["已知具体开始时间"] == "否"
+    assert "ID" not in shown and "speeches" not in str(shown)

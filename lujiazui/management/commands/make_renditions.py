@@ -18,7 +18,11 @@ class Command(BaseCommand):
     help = "Make the renditions (WebP, JPEG or PNG copies) of pictures that have none."
 
     def add_arguments(self, parser):
-        parser.add_argument("--all", action="store_true", help="Remake every picture's.")
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="Remake the renditions of every picture, not only the missing ones.",
+        )
 
     def handle(self, *args, **options):
         made = failed = 0
