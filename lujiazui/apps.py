@@ -10,6 +10,7 @@ class LoginSafetyConfig(AxesConfig):
 
 
 class LujiazuiConfig(AppConfig):
+    default = True  # this module holds two configs; "lujiazui" in INSTALLED_APPS means this one
     name = "lujiazui"
     verbose_name = _("Site")
 
