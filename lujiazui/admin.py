@@ -48,7 +48,7 @@ class HistoryAdmin:
             "object": obj,
             "opts": self.opts,
             "page": page,
-            "entries": [audit.describe(entry, obj) for entry in page],
+            "entries": [audit.history_row(entry, obj) for entry in page],
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name

@@ -125,6 +125,7 @@ def register_models():
         field_names = {field.name for field in model._meta.get_fields()}
         auditlog.register(
             model,
+            m2m_fields=[field.name for field in model._meta.many_to_many],
             exclude_fields=[
                 *excluded,
                 *ALWAYS_EXCLUDED,
@@ -232,7 +233,7 @@ ACTIONS = {
 }
 
 
-def describe(entry, shown_with):
+def history_row(entry, shown_with):
     """What the history page shows of ``entry`` in the history of ``shown_with``."""
     if entry.action == LogEntry.Action.ACCESS:
         reason = (entry.additional_data or {}).get("reason")
@@ -241,7 +242,7 @@ def describe(entry, shown_with):
         action = ACTIONS.get(entry.action, "")
     model = entry.content_type.model_class()
     # auditlog compares fields in no fixed order: show them in the form's order.
-    order = {field.name: index for index, field in enumerate(model._meta.fields)}
+    order = {field.name: index for index, field in enumerate(model._meta.get_fields())}
     changes = []
     for name, values in sorted(
         (entry.changes or {}).items(), key=lambda item: order.get(item[0], len(order))
@@ -250,9 +251,15 @@ def describe(entry, shown_with):
             field = model._meta.get_field(name)
         except FieldDoesNotExist:  # a field removed since
             field = None
+        label = field.verbose_name if field else name
+        if isinstance(values, dict):  # many-to-many: rows added or removed
+            sign = "+" if values.get("operation") == "add" else "−"
+            changes.append((label, "", f"{sign} {'、'.join(values.get('objects', []))}"))
+            continue
         old, new = (shown_value(field, value) for value in values)
-        if old != new:  # None and "" both show as nothing
-            changes.append((field.verbose_name if field else name, old, new))
+        # None and "" both show as nothing; a hidden value changed shows as hidden.
+        if old != new or HIDDEN in values:
+            changes.append((label, old, new))
     return {
         "entry": entry,
         "action": action,

@@ -30,12 +30,15 @@ class Column:
 
 
 def spreadsheet_safe(value):
-    """A cell a spreadsheet shows as text, never runs as a formula; numbers as they are."""
+    """A cell a spreadsheet shows as text, never runs as a formula; numbers as they are.
+
+    Control characters (other than tab and line breaks), which an Excel file cannot hold,
+    are removed first: "\x01=…" must not become a formula once they are gone."""
     if isinstance(value, bool) or value is None:
         return "" if value is None else str(value)
     if isinstance(value, int | float):
         return value
-    text = str(value)
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
@@ -57,10 +60,7 @@ def xlsx_response(rows, filename):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     for row in rows:
-        # Control characters (other than tab and line breaks) are not allowed in the file.
-        sheet.append(
-            [ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in row]
-        )
+        sheet.append(row)
     output = io.BytesIO()
     workbook.save(output)
     response = HttpResponse(output.getvalue(), content_type=XLSX_TYPE)

@@ -171,20 +171,18 @@ def confirm(booking, now=None):
 def change_slot(slot, *, capacity, end_time):
     """Staff change a slot's capacity or end; never below the places booked meanwhile."""
     with transaction.atomic():
-        before = Slot.objects.filter(pk=slot.pk).values("capacity", "end_time").first()
+        before = (
+            Slot.objects.select_for_update().filter(pk=slot.pk).values("capacity", "end_time").get()
+        )
         changed = Slot.objects.filter(pk=slot.pk, places_taken__lte=capacity).update(
             capacity=capacity, end_time=end_time
         )
-        if changed:
-            after = {"capacity": capacity, "end_time": end_time}
-            record_update(
-                [slot],
-                {
-                    name: (before[name], value)
-                    for name, value in after.items()
-                    if before[name] != value
-                },
-            )
+        after = {"capacity": capacity, "end_time": end_time}
+        differences = {
+            name: (before[name], value) for name, value in after.items() if before[name] != value
+        }
+        if changed and differences:
+            record_update([slot], differences)
     if not changed:
         taken = Slot.objects.values_list("places_taken", flat=True).get(pk=slot.pk)
         raise BookingError(
@@ -251,6 +249,13 @@ def _change_status(booking, allowed, new_status, extra=None):
     # every one of them held places.
     assert not releases or set(allowed) <= set(Booking.HOLDS_PLACES)
     with transaction.atomic():
+        # Locked, so that the history records the status this change really replaced.
+        old_status = (
+            Booking.objects.select_for_update()
+            .filter(pk=booking.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
         changed = Booking.objects.filter(pk=booking.pk, status__in=allowed).update(
             status=new_status, updated_at=timezone.now(), **(extra or {})
         )
@@ -265,7 +270,7 @@ def _change_status(booking, allowed, new_status, extra=None):
             )
         record_update(
             [booking],
-            {"status": (booking.status, new_status)}
+            {"status": (old_status, new_status)}
             | {field: ("", value) for field, value in (extra or {}).items()},
         )
     booking.status = new_status

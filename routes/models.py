@@ -104,7 +104,9 @@ class Route(DerivesTraditional):
         return reverse("routes:route", kwargs={"slug": self.slug})
 
 
-class Stop(DerivesTraditional):
+class Stop(PartOf, DerivesTraditional):
+    history_parent = "route"
+
     class CoordinateSystem(models.TextChoices):
         GCJ02 = "gcj02", _("GCJ-02 (mainland China maps)")
         WGS84 = "wgs84", _("WGS-84 (GPS)")

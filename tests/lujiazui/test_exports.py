@@ -30,6 +30,7 @@ HOSTILE = [
     "@SUM(A1)",
     "\tcmd",
     "=1+1\x0b",  # a control character Excel files cannot hold
+    "\x01=1+1",  # a formula once the control character is removed
 ]
 FORMULA_STARTS = ("=", "+", "-", "@")
 

@@ -6,6 +6,7 @@ import json
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -212,9 +213,49 @@ def test_event_history_is_linked_from_the_change_form(staff_client):
 def test_history_shows_values_as_staff_read_them():
     moment = timezone.make_aware(datetime.datetime(2026, 7, 1, 9, 30))
     event = factories.event(start=moment, publish_at=moment, start_time_known=False)
-    created = audit.describe(entries_for(event)[-1], event)
+    created = audit.history_row(entries_for(event)[-1], event)
     shown = {label: new for label, _old, new in created["changes"]}
     assert shown["开始时间"] == "2026年7月1日 09:30"  # Shanghai time, as the form showed it
     assert shown["状态"] == "已发布"
     assert shown["已知具体开始时间"] == "否"
     assert "ID" not in shown and "speeches" not in str(shown)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's")
+def test_history_lookup_of_parts_uses_its_index():
+    event = factories.event()
+    sql, params = audit.history_of(event).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "lujiazui_logentry_part_of" in plan
+
+
+def test_history_shows_organizers_added_and_stops_with_their_route():
+    event = factories.event()
+    event.organizers.add(factories.organization(name="陆家嘴街道"))
+    added = audit.history_row(entries_for(event)[0], event)
+    assert added["changes"] == [("主办单位", "", "+ 陆家嘴街道")]
+    route = build_route(stops=1)
+    stop = route.stops.get()
+    stop.delete()
+    deleted = audit.history_row(entries_for(route)[0], route)
+    assert deleted["action"] == "删除" and deleted["part"].startswith("点位")
+
+
+def test_history_shows_a_hidden_value_that_changed():
+    booking = book_confirmed_today(build_route(stops=1), phone=PHONE)
+    booking.contact_phone = "13900001111"
+    booking.save()
+    changed = audit.history_row(entries_for(booking)[0], booking)
+    assert changed["changes"] == [("手机号码", "（已隐藏）", "（已隐藏）")]
+
+
+def test_history_records_the_status_a_stale_page_did_not_know():
+    booking = book_confirmed_today(build_route(stops=1), status="pending")
+    stale = Booking.objects.get(pk=booking.pk)
+    rules.confirm(booking)
+    rules.decline(stale, "名额已满")
+    declined = entries_for(booking)[0]
+    assert declined.changes["status"] == ["confirmed", "declined"]
