@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib import admin
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -30,12 +31,15 @@ class Column:
 
 
 def spreadsheet_safe(value):
-    """A cell a spreadsheet shows as text, never runs as a formula; numbers as they are.
+    """A cell a spreadsheet shows as text, never runs as a formula; numbers as they are,
+    yes or no in words.
 
     Control characters (other than tab and line breaks), which an Excel file cannot hold,
     are removed first: "\x01=…" must not become a formula once they are gone."""
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
     if isinstance(value, int | float):
         return value
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))

@@ -592,10 +592,7 @@ class BookingAdmin(ExportAdmin, HistoryAdmin, admin.ModelAdmin):
             Column(_("Mobile number"), lambda booking: shown_phone(booking, full)),
             Column(_("Email"), lambda booking: booking.contact_email if full else ""),
             Column(_("Group size"), lambda booking: booking.group_size),
-            Column(
-                _("Guide wanted"),
-                lambda booking: gettext("yes") if booking.needs_guide else gettext("no"),
-            ),
+            Column(_("Guide wanted"), lambda booking: booking.needs_guide),
             Column(_("Note"), lambda booking: booking.note if full else ""),
             Column(
                 _("Booked"),

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
@@ -8,10 +7,6 @@ from lujiazui.exports import Column, ExportAdmin
 from lujiazui.pages import absolute_url
 
 from .models import Organization, Position, Speaker, prefetch_positions
-
-
-def yes_no(value):
-    return gettext("yes") if value else gettext("no")
 
 
 class PositionInline(TranslationTabularInline):
@@ -50,8 +45,8 @@ class OrganizationAdmin(ExportAdmin, ContentAdmin):
             Column(_("Name (English)"), lambda org: org.name_en),
             Column(_("Short name"), lambda org: org.short_name_zh_hans),
             Column(_("Kind"), lambda org: org.get_kind_display()),
-            Column(_("Council member"), lambda org: yes_no(org.is_council_member)),
-            Column(_("Practice point"), lambda org: yes_no(org.is_practice_point)),
+            Column(_("Council member"), lambda org: org.is_council_member),
+            Column(_("Practice point"), lambda org: org.is_practice_point),
             Column(_("Address"), lambda org: org.address_zh_hans),
             Column(_("Website"), lambda org: org.website),
             Column(

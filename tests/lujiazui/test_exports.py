@@ -166,6 +166,9 @@ def test_export_columns_show_related_rows(staff_client):
     assert event_row[-1].endswith(event.get_absolute_url())
     _header, speaker_row = export(staff_client, Speaker, [speaker], "csv")
     assert speaker_row[2] == "东昌新村 书记"
+    member = factories.organization(name="上海中心", is_council_member=True)
+    _header, organization_row = export(staff_client, Organization, [member], "xlsx")
+    assert organization_row[3:6] == ["企业", "是", "否"]  # kind, council member, practice point
 
 
 @pytest.mark.parametrize("model", [Event, Speaker, Organization, Booking], ids=lambda m: m.__name__)
