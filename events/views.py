@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.shortcuts import render
+from django.utils import timezone
 
 from lujiazui.pages import chosen_filter, get_public_or_preview, paginate, render_page
 from speakers.models import prefetch_positions
@@ -55,10 +56,18 @@ def event_detail(request, slug):
         for section in event.sections.all()
     ]
     unsectioned = [s for s in speeches if s.section_id is None]
+    # "Add to calendar" for a public event that is not over (by its day: all-day events too).
+    last_day = timezone.localdate(event.end or event.start)
+    offer_calendar = not is_preview and last_day >= timezone.localdate()
     return render_page(
         request,
         "events/event_detail.html",
-        {"event": event, "sections": sections, "unsectioned_speeches": unsectioned},
+        {
+            "event": event,
+            "sections": sections,
+            "unsectioned_speeches": unsectioned,
+            "offer_calendar": offer_calendar,
+        },
         is_preview,
     )
 

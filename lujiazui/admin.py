@@ -6,13 +6,16 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from . import audit
+from .models import SiteSettings
 from .publishing import Publishable, can_publish, publish, submit, unpublish
 
 
@@ -53,6 +56,26 @@ class HistoryAdmin:
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/change_history.html", context)
+
+
+class SingletonAdmin:
+    """A model of one row (pk 1): the list goes straight to it; it is never added or
+    deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        row, _created = self.model.objects.get_or_create(pk=1)
+        opts = self.model._meta
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
+        )
 
 
 class ContentAdmin(HistoryAdmin, TabbedTranslationAdmin):
@@ -138,3 +161,15 @@ class PublishableAdmin(ContentAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(SingletonAdmin, ContentAdmin):
+    fieldsets = [
+        (_("Filing numbers"), {"fields": ["icp_filing", "public_security_filing"]}),
+        (
+            _("Contact details of the office"),
+            {"fields": ["office_name", "address", "phone", "email", "office_hours"]},
+        ),
+        (None, {"fields": ["derived_fields"]}),
+    ]

@@ -22,6 +22,6 @@ class LujiazuiConfig(AppConfig):
 
         register_models()
 
-        # Sent after all migrations ran, once per app with models (this one has none): the
-        # auth app's turn is enough, since ensure_roles() makes every app's permissions first.
+        # Sent after all migrations ran, once per app with models: the auth app's turn is
+        # enough, since ensure_roles() makes every app's permissions first.
         post_migrate.connect(on_post_migrate, sender=apps.get_app_config("auth"))

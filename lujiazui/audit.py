@@ -41,6 +41,7 @@ request_context = ContextVar("audit_request_context")
 # The models whose changes are recorded, with fields that are noise (timestamps, hashes,
 # bookkeeping) or that the rules change without a save.
 TRACKED = {
+    "lujiazui.SiteSettings": [],
     "events.Event": [],
     "events.Section": [],
     "events.Speech": [],

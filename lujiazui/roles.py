@@ -1,8 +1,9 @@
 """Staff roles as Django groups, kept in step with this file after every ``migrate``.
 
 内容编辑 write events, lessons, people and organizations but cannot publish; 发布审核 do all
-that and publish; 路线预约管理 run the red route: stops, opening rules, bookings, check-ins,
-contact details and exports. A permission removed here is removed from the group too.
+that, publish, and edit the site settings (filing numbers, contact details); 路线预约管理
+run the red route: stops, opening rules, bookings, check-ins, contact details and exports.
+A permission removed here is removed from the group too.
 """
 
 from django.apps import apps
@@ -48,6 +49,8 @@ ROLES = {
     EDITOR: EDITOR_PERMISSIONS,
     PUBLISHER: EDITOR_PERMISSIONS
     + [
+        "lujiazui.view_sitesettings",
+        "lujiazui.change_sitesettings",
         "events.publish_event",
         "events.publish_lesson",
         "events.delete_event",

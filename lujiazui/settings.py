@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_prose_editor",
     "lujiazui.apps.LoginSafetyConfig",  # django-axes, with a name in the admin
     "auditlog",
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "speakers",
     "events",
     "routes",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from django.views.static import serve
 
 from routes import views as route_views
 
-from . import views
+from . import sitemaps, views
 from .converters import UnicodeSlugConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -18,6 +18,8 @@ admin.site.site_header = admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     # Printed on the signs at the stops: permanent, and the same in every language.
     re_path(r"^q/(?P<code>[0-9A-Za-z]{1,16})$", route_views.check_in_link, name="check_in_link"),
 ]
@@ -37,5 +39,6 @@ urlpatterns += i18n_patterns(
     path("", include("events.urls")),
     path("", include("speakers.urls")),
     path("", include("routes.urls")),
+    path("", include("search.urls")),
     prefix_default_language=False,
 )

@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F
-from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -24,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
 from lujiazui import audit
-from lujiazui.admin import ContentAdmin, HistoryAdmin, in_all_languages
+from lujiazui.admin import ContentAdmin, HistoryAdmin, SingletonAdmin, in_all_languages
 from lujiazui.exports import Column, ExportAdmin
 
 from . import booking as rules
@@ -145,9 +144,7 @@ class StopAdmin(ContentAdmin):
 
 
 @admin.register(BookingSettings)
-class BookingSettingsAdmin(HistoryAdmin, admin.ModelAdmin):
-    """One row: the list goes straight to it; it cannot be added twice or deleted."""
-
+class BookingSettingsAdmin(SingletonAdmin, HistoryAdmin, admin.ModelAdmin):
     fieldsets = [
         (
             _("Booking"),
@@ -163,20 +160,6 @@ class BookingSettingsAdmin(HistoryAdmin, admin.ModelAdmin):
         ),
         (_("Privacy"), {"fields": ["retention_days", "privacy_notice_version"]}),
     ]
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not BookingSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        settings_row = BookingSettings.load()
-        return HttpResponseRedirect(
-            reverse("admin:routes_bookingsettings_change", args=[settings_row.pk])
-        )
 
 
 class WeekFilter(admin.SimpleListFilter):

@@ -1,5 +1,8 @@
 import pytest
+from django.core.cache import cache
 from django.utils import translation
+
+from lujiazui.models import CACHE_KEY, SiteSettings
 
 
 @pytest.fixture(autouse=True)
@@ -30,3 +33,14 @@ def simplified_chinese():
     last request active, which would leak into reverse() and get_absolute_url()."""
     with translation.override("zh-hans"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (rate limits count there), but for the site
+    settings every page reads from it: unsaved defaults, so that page query counts do not
+    depend on which test ran before. Saving the settings replaces them."""
+    cache.clear()
+    cache.set(CACHE_KEY, SiteSettings(pk=1), None)
+    yield
+    cache.clear()

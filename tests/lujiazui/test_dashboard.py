@@ -178,12 +178,11 @@ def index_queries(client, user, django_assert_num_queries, expected):
 
 # GET /admin/ for a superuser: session, user, the dashboard (visits, pending count and list,
 # next events, event review counts and list, lesson review counts and list, bookings per
-# week, check-ins per stop), the app list (twice "may a booking settings row be added?")
-# and the recent actions in the sidebar.
-SUPERUSER_QUERIES = 15
+# week, check-ins per stop) and the recent actions in the sidebar.
+SUPERUSER_QUERIES = 13
 # A route manager: the same without the four content queries, plus the user's and the
 # group's permissions.
-ROUTE_MANAGER_QUERIES = 12
+ROUTE_MANAGER_QUERIES = 10
 
 
 @pytest.mark.parametrize("items", [1, 3])

@@ -189,8 +189,8 @@ def test_history_page_query_count_is_constant(staff_client, django_assert_num_qu
         event.save()
         speech.title_zh_hans = f"发言{n}"
         speech.save()
-    # session, user, event, entry count, booking settings (admin menu), entries
-    with django_assert_num_queries(6):
+    # session, user, event, entry count, entries
+    with django_assert_num_queries(5):
         response = staff_client.get(history_url(event))
     assert len(response.context["entries"]) == 2 * changes + 3
 
@@ -226,7 +226,9 @@ def test_history_lookup_of_parts_uses_its_index():
     event = factories.event()
     sql, params = audit.history_of(event).query.sql_with_params()
     with connection.cursor() as cursor:
+        # Left with bitmap scans only, the planner needs an index for each side of the OR.
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "lujiazui_logentry_part_of" in plan

@@ -7,8 +7,12 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+# Canonical and alternate links name addresses (absolute, as search engines want them); they
+# load nothing.
 EXTERNAL_RESOURCE = re.compile(
-    r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(?:https?:)?//', re.I
+    r'<(?:script|link(?![^>]*\brel="(?:canonical|alternate)")|img|iframe)[^>]+'
+    r'(?:src|href)="(?:https?:)?//',
+    re.I,
 )
 
 

@@ -17,7 +17,6 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from routes import booking as rules
@@ -107,11 +106,3 @@ def route(make_route):
 @pytest.fixture
 def confirmed_booking_today(db):
     return book_confirmed_today
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """The rate limits count in the cache; each test starts with none used."""
-    cache.clear()
-    yield
-    cache.clear()

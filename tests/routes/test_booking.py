@@ -9,7 +9,6 @@ import zoneinfo
 import icalendar
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,14 +26,6 @@ LANGUAGES = [("zh-hans", ""), ("zh-hant", "/zh-hant"), ("en", "/en")]
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    """The rate limit counts in the cache; each test starts with none of its posts."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def in_language(language, message):

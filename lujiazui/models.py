@@ -1,0 +1,85 @@
+"""Site-wide settings staff edit in the admin: the filing numbers and the office's contact
+details shown in every page's footer and in the privacy notice."""
+
+import re
+
+from django.core.cache import cache
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .chinese import DerivesTraditional
+
+CACHE_KEY = "site-settings"
+# Every page's footer reads the settings: from the cache, not the database. A saved change
+# clears the cache; with a per-process cache (no CACHE_URL) other workers see it within this.
+CACHE_SECONDS = 60
+MIIT_FILING_URL = "https://beian.miit.gov.cn/"
+MPS_FILING_URL = "https://beian.mps.gov.cn/#/query/webSearch?code={code}"
+
+
+class SiteSettings(DerivesTraditional):
+    icp_filing = models.CharField(
+        _("ICP filing number"),
+        max_length=50,
+        blank=True,
+        help_text=_("As issued by the MIIT, for example 沪ICP备2020000000号-1."),
+    )
+    public_security_filing = models.CharField(
+        _("public security filing number"),
+        max_length=50,
+        blank=True,
+        validators=[
+            RegexValidator(r"\d{14}", _("The number must contain its 14 digits."), "digits")
+        ],
+        help_text=_("For example 沪公网安备31011502000000号."),
+    )
+    office_name = models.CharField(_("office"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("telephone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    office_hours = models.CharField(_("office hours"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(CACHE_KEY)
+        return result
+
+    @classmethod
+    def load(cls):
+        """The settings, from the cache when it has them; unsaved defaults if never saved."""
+        current = cache.get(CACHE_KEY)
+        if current is None:
+            current = cls.objects.filter(pk=1).first() or cls(pk=1)
+            cache.set(CACHE_KEY, current, CACHE_SECONDS)
+        return current
+
+    @property
+    def icp_url(self):
+        return MIIT_FILING_URL
+
+    @property
+    def public_security_code(self):
+        match = re.search(r"\d{14}", self.public_security_filing)
+        return match.group() if match else ""
+
+    @property
+    def public_security_url(self):
+        code = self.public_security_code
+        return MPS_FILING_URL.format(code=code) if code else ""
+
+    @property
+    def has_contact(self):
+        return any([self.address, self.phone, self.email, self.office_hours])

@@ -1,0 +1,27 @@
+from django.shortcuts import render
+
+from lujiazui.pages import chosen_filter, paginate
+
+from .models import SearchDocument
+from .text import MAX_QUERY_LENGTH, parse_query
+
+PER_KIND = 5  # results of each kind on the first page; the rest on that kind's own pages
+
+
+def results(request):
+    """``?q=`` grouped by kind (one query), or ``?q=&kind=`` one kind, paginated."""
+    query = parse_query(request.GET.get("q", ""))
+    kind = chosen_filter(request, "kind", SearchDocument.Kind)
+    context = {
+        "query": query,
+        "kind": kind,
+        "kind_label": SearchDocument.Kind(kind).label if kind else "",
+        "max_length": MAX_QUERY_LENGTH,
+    }
+    if query.terms:
+        documents = SearchDocument.objects.public().matching(query.terms)
+        if kind:
+            context["page"] = paginate(request, documents.filter(kind=kind).in_order())
+        else:
+            context["groups"] = documents.grouped(PER_KIND)
+    return render(request, "search/results.html", context)
