@@ -13,6 +13,7 @@ id are versions of one entry).
 """
 
 import copy
+import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -30,6 +31,14 @@ FEED_ITEMS = 30
 # The naming authority of the tag URIs and calendar UIDs: fixed, so that identifiers stay the
 # same whatever host serves the site (like the booking calendar's ``booking-…@lujiazui``).
 ID_AUTHORITY = "lujiazui"
+
+# Control characters XML 1.0 cannot hold (text pasted from word processors brings them);
+# Django's feed writer refuses them, so they are left out.
+XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(text):
+    return XML_INVALID.sub("", text or "")
 
 
 def tag_uri(name):
@@ -72,11 +81,12 @@ class PublishedFeed(Feed):
     def item_title(self, item):
         # Readers take an RSS title as HTML (Django's default title is escaped too); an Atom
         # title is text.
-        return item.title if issubclass(self.feed_type, Atom1Feed) else escape(item.title)
+        title = xml_text(item.title)
+        return title if issubclass(self.feed_type, Atom1Feed) else escape(title)
 
     def item_description(self, item):
         # Descriptions are HTML (Atom says so): the plain summary escaped, as on the pages.
-        return linebreaks(item.summary, autoescape=True) if item.summary else None
+        return linebreaks(xml_text(item.summary), autoescape=True) if item.summary else None
 
     def item_link(self, item):
         return self.absolute(item.get_absolute_url())
@@ -121,7 +131,7 @@ class LessonFeed(PublishedFeed):
         return _("Cloud party lessons on the “four histories” from the Lujiazui Subdistrict.")
 
     def item_author_name(self, item):
-        return item.speaker.name if item.speaker else None
+        return xml_text(item.speaker.name) if item.speaker else None
 
     def item_categories(self, item):
         return [item.get_series_display()]

@@ -5,15 +5,17 @@ import re
 
 from django.core.cache import cache
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .chinese import DerivesTraditional
 
 CACHE_KEY = "site-settings"
 # Every page's footer reads the settings: from the cache, not the database. A saved change
-# clears the cache; with a per-process cache (no CACHE_URL) other workers see it within this.
+# clears the cache once committed; with Django's default per-process cache, other workers
+# see it within this many seconds.
 CACHE_SECONDS = 60
+PUBLIC_SECURITY_DIGITS = r"(?<!\d)\d{14}(?!\d)"
 MIIT_FILING_URL = "https://beian.miit.gov.cn/"
 MPS_FILING_URL = "https://beian.mps.gov.cn/#/query/webSearch?code={code}"
 
@@ -30,7 +32,9 @@ class SiteSettings(DerivesTraditional):
         max_length=50,
         blank=True,
         validators=[
-            RegexValidator(r"\d{14}", _("The number must contain its 14 digits."), "digits")
+            RegexValidator(
+                PUBLIC_SECURITY_DIGITS, _("The number must contain its 14 digits."), "digits"
+            )
         ],
         help_text=_("For example 沪公网安备31011502000000号."),
     )
@@ -50,12 +54,19 @@ class SiteSettings(DerivesTraditional):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(CACHE_KEY)
+        self.forget()
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        cache.delete(CACHE_KEY)
+        self.forget()
         return result
+
+    @staticmethod
+    def forget():
+        """Clear the cached settings now, and again once the change is committed: a request
+        that read the old row meanwhile may have cached it again."""
+        cache.delete(CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(CACHE_KEY))
 
     @classmethod
     def load(cls):
@@ -72,7 +83,7 @@ class SiteSettings(DerivesTraditional):
 
     @property
     def public_security_code(self):
-        match = re.search(r"\d{14}", self.public_security_filing)
+        match = re.search(PUBLIC_SECURITY_DIGITS, self.public_security_filing)
         return match.group() if match else ""
 
     @property

@@ -6,8 +6,6 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('lujiazui', '0001_log_entry_part_of_index'),
     ]
@@ -19,7 +17,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('traditional_derived', models.JSONField(blank=True, default=dict, editable=False, help_text='Fields whose Traditional Chinese text was converted automatically.', verbose_name='Traditional text derived by OpenCC')),
                 ('icp_filing', models.CharField(blank=True, help_text='As issued by the MIIT, for example 沪ICP备2020000000号-1.', max_length=50, verbose_name='ICP filing number')),
-                ('public_security_filing', models.CharField(blank=True, help_text='For example 沪公网安备31011502000000号.', max_length=50, validators=[django.core.validators.RegexValidator('\\d{14}', 'The number must contain its 14 digits.', 'digits')], verbose_name='public security filing number')),
+                ('public_security_filing', models.CharField(blank=True, help_text='For example 沪公网安备31011502000000号.', max_length=50, validators=[django.core.validators.RegexValidator('(?<!\\d)\\d{14}(?!\\d)', 'The number must contain its 14 digits.', 'digits')], verbose_name='public security filing number')),
                 ('office_name', models.CharField(blank=True, max_length=100, verbose_name='office')),
                 ('office_name_zh_hans', models.CharField(blank=True, max_length=100, null=True, verbose_name='office')),
                 ('office_name_zh_hant', models.CharField(blank=True, max_length=100, null=True, verbose_name='office')),

@@ -61,8 +61,11 @@ def description_of(obj):
 
 @register.inclusion_tag("includes/share_card.html", takes_context=True)
 def share_card(context):
-    """``og:`` tags filled from the page's main object, or the site's own when it has none;
-    ``og:url`` is the page's canonical address."""
+    """``og:`` tags filled from the page's main object, or the site's own when it has none,
+    on the pages that have a canonical address (``og:url``)."""
+    head = head_links(context) or {}
+    if not head.get("canonical"):
+        return {}  # private pages (a booking's link), previews and errors are not for sharing
     request = context["request"]
     obj = next((context[name] for name in SHARED if context.get(name) is not None), None)
     default_description = gettext(
@@ -74,7 +77,7 @@ def share_card(context):
         "type": "article" if obj is not None and hasattr(obj, "publish_at") else "website",
         "title": title_of(obj) if obj is not None else context.get("site_name", settings.SITE_NAME),
         "description": (description_of(obj) if obj is not None else "") or default_description,
-        "url": (head_links(context) or {}).get("canonical") or absolute_url(request, request.path),
+        "url": head["canonical"],
         "image": share_image_url(request, picture_of(obj) if obj is not None else None),
         "locale": OG_LOCALES.get(get_language(), "zh_CN"),
     }
@@ -113,7 +116,11 @@ def event_json_ld(context, event):
         "image": [share_image_url(request, event.cover or None)],
     }
     if event.end:
-        data["endDate"] = iso_local(event.end)
+        data["endDate"] = (
+            iso_local(event.end)
+            if event.start_time_known
+            else timezone.localtime(event.end).date().isoformat()
+        )
     description = description_of(event)
     if description:
         data["description"] = description

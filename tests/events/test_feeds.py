@@ -219,3 +219,12 @@ def test_list_page_links_its_feeds(client, page, names):
         assert f'<link rel="alternate" type="application/{kind}+xml"' in head
         assert href in head
         assert text.count(href) == 2  # in the head and in the page
+
+
+@pytest.mark.parametrize("name", [*FEEDS, "events:lesson_feed_rss", "events:lesson_feed_atom"])
+def test_feed_leaves_out_control_characters_pasted_into_texts(client, name):
+    factories.event(title="党建\x0b联席会议", summary="会议\x0c纪要")
+    factories.lesson(title="四史\x08学习", summary="第一讲\x0b")
+    feed = read(client, name)
+    assert not feed.bozo
+    assert any(shown_title(entry) in ("党建联席会议", "四史学习") for entry in feed.entries)

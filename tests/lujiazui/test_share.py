@@ -135,3 +135,18 @@ def test_share_url_is_the_canonical_address(client):
     canonical = re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
     assert canonical == f"http://testserver{url}"
     assert f'<meta property="og:url" content="{canonical}">' in html
+
+
+def test_private_and_preview_pages_have_no_share_card(client, admin_client):
+    draft = factories.event(status="draft")
+    html = admin_client.get(draft.get_absolute_url()).content.decode()
+    assert "og:url" not in html and "noindex" in html
+
+
+def test_event_json_ld_of_a_day_without_time_ends_on_a_date(client):
+    start = timezone.make_aware(datetime.datetime(2020, 6, 30, 9, 0))
+    event = factories.event(
+        start_time_known=False, start=start, end=start + datetime.timedelta(days=1)
+    )
+    (data,) = read(client, event.get_absolute_url()).json_ld
+    assert (data["startDate"], data["endDate"]) == ("2020-06-30", "2020-07-01")

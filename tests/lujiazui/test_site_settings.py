@@ -88,3 +88,21 @@ def test_editors_cannot_change_site_settings(client, django_user_model):
     user.groups.add(Group.objects.get(name=roles.EDITOR))
     client.force_login(user)
     assert client.get(reverse("admin:lujiazui_sitesettings_changelist")).status_code == 403
+
+
+def test_public_security_number_of_other_length_is_refused(publisher):
+    page = publisher.get(reverse("admin:lujiazui_sitesettings_changelist"))
+    response = publisher.post(
+        page["Location"], settings_form(public_security_filing="沪公网安备310115020000001234号")
+    )
+    assert response.status_code == 200
+    assert "public_security_filing" in response.context["adminform"].form.errors
+
+
+def test_settings_cached_again_before_the_commit_are_cleared_by_it(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        SiteSettings(icp_filing=ICP).save()
+        cache.set(CACHE_KEY, SiteSettings(pk=1))  # a request that read the old row
+    assert cache.get(CACHE_KEY) is None
