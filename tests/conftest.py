@@ -1,5 +1,7 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.test import Client
 from django.utils import translation
 
 from lujiazui.models import CACHE_KEY, SiteSettings
@@ -44,3 +46,20 @@ def fresh_cache():
     cache.set(CACHE_KEY, SiteSettings(pk=1), None)
     yield
     cache.clear()
+
+
+@pytest.fixture
+def login(django_user_model):
+    """``login(role, name=None)``: a client logged in as a new staff member of the group
+    ``role`` (lujiazui.roles), and that user."""
+
+    def as_role(role, name=None):
+        user = django_user_model.objects.create_user(
+            name or f"user-{abs(hash(role))}", password="x-7Hq9!pLm", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=role))
+        client = Client()
+        client.force_login(user)
+        return client, user
+
+    return as_role

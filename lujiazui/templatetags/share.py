@@ -12,7 +12,6 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
-from lujiazui.alternates import head_links
 from lujiazui.pages import absolute_url
 
 register = template.Library()
@@ -60,10 +59,11 @@ def description_of(obj):
 
 
 @register.inclusion_tag("includes/share_card.html", takes_context=True)
-def share_card(context):
+def share_card(context, head):
     """``og:`` tags filled from the page's main object, or the site's own when it has none,
-    on the pages that have a canonical address (``og:url``)."""
-    head = head_links(context) or {}
+    on the pages that have a canonical address (``og:url``); ``head`` is what
+    ``{% head_links %}`` gave the page."""
+    head = head or {}
     if not head.get("canonical"):
         return {}  # private pages (a booking's link), previews and errors are not for sharing
     request = context["request"]

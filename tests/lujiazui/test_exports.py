@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pytest
 from auditlog.models import LogEntry
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -50,20 +50,6 @@ def export(client, model, objects, file_format):
         return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     return [list(row) for row in workbook.active.iter_rows(values_only=True)]
-
-
-@pytest.fixture
-def login(django_user_model):
-    def as_role(role):
-        user = django_user_model.objects.create_user(
-            f"user-{abs(hash(role))}", password="x-7Hq9!pLm", is_staff=True
-        )
-        user.groups.add(Group.objects.get(name=role))
-        client = Client()
-        client.force_login(user)
-        return client, user
-
-    return as_role
 
 
 def hostile_booking(route, name, note):

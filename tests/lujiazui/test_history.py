@@ -5,9 +5,7 @@ import json
 
 import pytest
 from auditlog.models import LogEntry
-from django.contrib.auth.models import Group
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,18 +20,6 @@ from tests.routes.conftest import book_confirmed_today, build_route
 pytestmark = pytest.mark.django_db
 
 PHONE = "13812345678"
-
-
-@pytest.fixture
-def login(django_user_model):
-    def as_role(role, name="someone"):
-        user = django_user_model.objects.create_user(name, password="x-7Hq9!pLm", is_staff=True)
-        user.groups.add(Group.objects.get(name=role))
-        client = Client()
-        client.force_login(user)
-        return client, user
-
-    return as_role
 
 
 def history_url(obj):

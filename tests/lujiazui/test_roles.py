@@ -1,6 +1,5 @@
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 
 from events.models import Event, Lesson
@@ -12,20 +11,6 @@ from tests import factories
 from tests.routes.conftest import book_confirmed_today, build_route
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def login(django_user_model):
-    def as_role(role):
-        user = django_user_model.objects.create_user(
-            f"user-{abs(hash(role))}", password="x-7Hq9!pLm", is_staff=True
-        )
-        user.groups.add(Group.objects.get(name=role))
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return as_role
 
 
 def changelist(model):
@@ -54,7 +39,7 @@ def test_roles_exist_after_migrate_and_stay_exact():
     ],
 )
 def test_role_sees_only_the_admin_pages_of_its_job(login, role, allowed, refused):
-    client = login(role)
+    client, _user = login(role)
     for model in allowed:
         assert client.get(changelist(model)).status_code in (200, 302), model
     for model in refused:
@@ -77,7 +62,7 @@ def event_form(**fields):
 
 
 def test_editor_cannot_publish_but_can_submit_for_review(login):
-    client = login(roles.EDITOR)
+    client, _user = login(roles.EDITOR)
     response = client.post(add_page(Event), event_form(status="published"))
     assert response.status_code == 200
     assert "status" in response.context["adminform"].form.errors
@@ -89,7 +74,7 @@ def test_editor_cannot_publish_but_can_submit_for_review(login):
 
 def test_editor_has_no_publish_action_and_cannot_force_it(login):
     event = factories.event(status=Publishable.Status.DRAFT)
-    client = login(roles.EDITOR)
+    client, _user = login(roles.EDITOR)
     page = client.get(changelist(Event))
     actions = [value for value, _ in page.context["action_form"].fields["action"].choices]
     assert "submit_for_review" in actions
@@ -101,14 +86,14 @@ def test_editor_has_no_publish_action_and_cannot_force_it(login):
 
 def test_editor_cannot_take_a_published_item_back(login):
     event = factories.event()
-    client = login(roles.EDITOR)
+    client, _user = login(roles.EDITOR)
     page = client.get(reverse("admin:events_event_change", args=[event.pk]))
     assert "status" not in page.context["adminform"].form.fields
     assert "publish_at" not in page.context["adminform"].form.fields
 
 
 def test_publisher_publishes(login):
-    client = login(roles.PUBLISHER)
+    client, _user = login(roles.PUBLISHER)
     response = client.post(add_page(Event), event_form(status="published"))
     assert response.status_code == 302
     assert Event.objects.get().status == Publishable.Status.PUBLISHED
@@ -119,10 +104,10 @@ def test_publisher_publishes(login):
 
 
 def test_route_manager_sees_contact_details(login, route_with_booking):
-    client = login(roles.ROUTE_MANAGER)
+    client, _user = login(roles.ROUTE_MANAGER)
     page = client.get(changelist(Booking)).content.decode()
     assert "13800138000" in page
-    editor_page = login(roles.EDITOR).get(changelist(Booking))
+    editor_page = login(roles.EDITOR)[0].get(changelist(Booking))
     assert editor_page.status_code == 403
 
 

@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 
 from lujiazui import roles
@@ -28,14 +27,8 @@ def settings_form(**fields):
 
 
 @pytest.fixture
-def publisher():
-    user = Group.objects.get(name=roles.PUBLISHER).user_set.model.objects.create_user(
-        "fabu", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name=roles.PUBLISHER))
-    client = Client()
-    client.force_login(user)
-    return client
+def publisher(login):
+    return login(roles.PUBLISHER)[0]
 
 
 def test_footer_shows_filings_linked_to_their_registers_after_staff_save(client, publisher):
