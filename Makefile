@@ -4,10 +4,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: run setup install messages static migrate demo test test-sqlite test-postgres lock clean
+.PHONY: run serve bench setup install messages static migrate demo test lock clean
 
 run: setup demo
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# The site under gunicorn with production settings (see README, "Serving").
+serve: setup
+	scripts/serve
+
+# Large data set in its own database, then every page measured (see README, "Benchmarks").
+bench: setup
+	scripts/bench
 
 setup: install messages static migrate
 

@@ -157,6 +157,16 @@ STORAGES = {
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 
+# Cache: Django's per-process memory by default; in production one cache shared by every
+# worker, Redis through Django's own backend, e.g. CACHE_URL=redis://127.0.0.1:6379/0. The
+# rate limits, site settings and page cache keep their state there.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Whole public pages for anonymous readers (lujiazui/pagecache.py). On by default only with a
+# shared cache: with per-process memory, one worker would not see another's invalidations.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(env.str("CACHE_URL", default="")))
+# A bare "hello world" view at /bench/hello/, the yardstick `make bench` measures pages against.
+BENCHMARK_VIEW = env.bool("BENCHMARK_VIEW", default=False)
+
 # Behind a reverse proxy: the request header holding the client's address, as Django names
 # it (e.g. HTTP_X_REAL_IP); the rate limits count per client address.
 CLIENT_ADDRESS_HEADER = env.str("CLIENT_ADDRESS_HEADER", default="")
