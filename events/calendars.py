@@ -26,10 +26,9 @@ from django.utils.translation import gettext as _
 from lujiazui.pages import absolute_url
 
 from .feeds import ID_AUTHORITY
-from .models import Event
+from .models import CALENDAR_KEEPS_PAST, Event
 
 PRODID = "-//Lujiazui Subdistrict//Party-building events//EN"
-KEEP_PAST = datetime.timedelta(days=365)
 REFRESH = datetime.timedelta(hours=6)  # how often subscribers are asked to look again
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -50,7 +49,7 @@ def events_calendar(request):
     events = (
         Event.objects.published()
         .alias(finish=Coalesce("end", "start"))
-        .filter(finish__gte=timezone.now() - KEEP_PAST)
+        .filter(finish__gte=timezone.now() - CALENDAR_KEEPS_PAST)
         .order_by("start", "pk")
     )
     name = f"{_('Events')} | {settings.SITE_NAME}"

@@ -1,12 +1,16 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models import Min, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
+from lujiazui import pagecache
 from lujiazui.audit import PartOf
 from lujiazui.chinese import DerivesTraditional
 from lujiazui.images import PictureField, renditions_field
@@ -310,3 +314,28 @@ class Lesson(DerivesTraditional, Publishable):
 
     def get_absolute_url(self):
         return reverse("events:lesson", kwargs={"slug": self.slug})
+
+
+# Subscribed calendars keep events that ended less than this long ago.
+CALENDAR_KEEPS_PAST = datetime.timedelta(days=365)
+
+
+@pagecache.horizon(Event._meta.db_table, Lesson._meta.db_table)
+def next_change(now):
+    """The next moment pages of events and lessons change with no write: a scheduled event or
+    lesson is published, an event is over (upcoming becomes past), or an event leaves the
+    year of past events the calendar keeps."""
+    published = Q(status=Event.Status.PUBLISHED, publish_at__gt=now)
+    events = Event.objects.annotate(finish=Coalesce("end", "start")).aggregate(
+        publish=Min("publish_at", filter=published),
+        over=Min("finish", filter=Q(finish__gte=now)),
+        dropped=Min("finish", filter=Q(finish__gte=now - CALENDAR_KEEPS_PAST)),
+    )
+    lesson = Lesson.objects.filter(published).aggregate(publish=Min("publish_at"))["publish"]
+    moments = [
+        events["publish"],
+        lesson,
+        events["over"] and events["over"] + datetime.timedelta(microseconds=1),
+        events["dropped"] and events["dropped"] + CALENDAR_KEEPS_PAST,
+    ]
+    return min((moment for moment in moments if moment), default=None)

@@ -1,17 +1,23 @@
 from django.urls import path
 
+from lujiazui.pagecache import cached_page
+
 from . import calendars, feeds, views
 
 app_name = "events"
 urlpatterns = [
-    path("events/", views.event_list, name="event_list"),
-    path("events/feed/rss/", feeds.EventFeed(), name="event_feed_rss"),
-    path("events/feed/atom/", feeds.AtomEventFeed(), name="event_feed_atom"),
-    path("events/calendar.ics", calendars.events_calendar, name="calendar"),
-    path("events/<uslug:slug>/", views.event_detail, name="event"),
-    path("events/<uslug:slug>/event.ics", calendars.event_calendar, name="event_calendar"),
-    path("lessons/", views.lesson_list, name="lesson_list"),
-    path("lessons/feed/rss/", feeds.LessonFeed(), name="lesson_feed_rss"),
-    path("lessons/feed/atom/", feeds.AtomLessonFeed(), name="lesson_feed_atom"),
-    path("lessons/<uslug:slug>/", views.lesson_detail, name="lesson"),
+    path("events/", cached_page(views.event_list), name="event_list"),
+    path("events/feed/rss/", cached_page(feeds.EventFeed()), name="event_feed_rss"),
+    path("events/feed/atom/", cached_page(feeds.AtomEventFeed()), name="event_feed_atom"),
+    path("events/calendar.ics", cached_page(calendars.events_calendar), name="calendar"),
+    path("events/<uslug:slug>/", cached_page(views.event_detail), name="event"),
+    path(
+        "events/<uslug:slug>/event.ics",
+        cached_page(calendars.event_calendar),
+        name="event_calendar",
+    ),
+    path("lessons/", cached_page(views.lesson_list), name="lesson_list"),
+    path("lessons/feed/rss/", cached_page(feeds.LessonFeed()), name="lesson_feed_rss"),
+    path("lessons/feed/atom/", cached_page(feeds.AtomLessonFeed()), name="lesson_feed_atom"),
+    path("lessons/<uslug:slug>/", cached_page(views.lesson_detail), name="lesson"),
 ]

@@ -15,12 +15,20 @@ class LujiazuiConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
+        from django.db import connections
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
+        from . import pagecache
         from .audit import register_models
         from .roles import on_post_migrate
 
         register_models()
+
+        # Every write, from any process, must reach the page cache's table versions.
+        connection_created.connect(pagecache.install)
+        for connection in connections.all(initialized_only=True):
+            pagecache.install(connection)
 
         # Sent after all migrations ran, once per app with models: the auth app's turn is
         # enough, since ensure_roles() makes every app's permissions first.

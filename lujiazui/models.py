@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from . import pagecache
 from .chinese import DerivesTraditional
 
 CACHE_KEY = "site-settings"
@@ -71,6 +72,7 @@ class SiteSettings(DerivesTraditional):
     @classmethod
     def load(cls):
         """The settings, from the cache when it has them; unsaved defaults if never saved."""
+        pagecache.note_read(cls._meta.db_table)
         current = cache.get(CACHE_KEY)
         if current is None:
             current = cls.objects.filter(pk=1).first() or cls(pk=1)

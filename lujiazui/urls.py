@@ -11,6 +11,7 @@ from routes import views as route_views
 
 from . import sitemaps, views
 from .converters import UnicodeSlugConverter
+from .pagecache import cached_page
 
 register_converter(UnicodeSlugConverter, "uslug")
 
@@ -18,8 +19,8 @@ admin.site.site_header = admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("robots.txt", cached_page(views.robots_txt), name="robots_txt"),
+    path("sitemap.xml", cached_page(sitemaps.sitemap), name="sitemap"),
     # Printed on the signs at the stops: permanent, and the same in every language.
     re_path(r"^q/(?P<code>[0-9A-Za-z]{1,16})$", route_views.check_in_link, name="check_in_link"),
 ]
@@ -34,11 +35,16 @@ if settings.SERVE_MEDIA:
     ]
 
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
-    path("network/", views.network, name="network"),
+    path("", cached_page(views.home), name="home"),
+    path("network/", cached_page(views.network), name="network"),
     path("", include("events.urls")),
     path("", include("speakers.urls")),
     path("", include("routes.urls")),
     path("", include("search.urls")),
     prefix_default_language=False,
 )
+
+if settings.BENCHMARK_VIEW:
+    from . import bench
+
+    urlpatterns += [path("bench/hello/", bench.hello, name="bench_hello")]

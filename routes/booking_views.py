@@ -6,6 +6,7 @@ private: never cached, never indexed, and they send no referrer, so the token ca
 to another site.
 """
 
+import datetime
 import itertools
 import zoneinfo
 
@@ -19,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from lujiazui import ratelimit
+from lujiazui import pagecache, ratelimit
 from lujiazui.pages import absolute_url
 
 from .booking import (
@@ -96,13 +97,19 @@ def book(request, slug):
                     form = refused(request, route, error)
     else:
         form = booking_form(route)
+        if form.slot_options:
+            # The page changes by itself when its earliest time stops taking bookings.
+            lead_time = datetime.timedelta(hours=form.rules.lead_time_hours)
+            pagecache.valid_until(request, form.slot_options[0].starts_at - lead_time)
     context = {
         "route": route,
         "form": form,
         "slot_weeks": slot_weeks(form),
         "limited": limited,
     }
-    return private(render(request, "routes/book.html", context, status=status))
+    response = render(request, "routes/book.html", context, status=status)
+    # The form's CSRF token makes the page private: cached_page marks it so for GET.
+    return private(response) if request.method == "POST" else response
 
 
 def booking_form(route, data=None, initial=None):

@@ -1,8 +1,10 @@
 from django.urls import path
 
+from lujiazui.pagecache import cached_page
+
 from . import views
 
 app_name = "search"
 urlpatterns = [
-    path("search/", views.results, name="results"),
+    path("search/", cached_page(views.results), name="results"),
 ]

@@ -1,4 +1,11 @@
+import os
+import shutil
+import socket
+import subprocess
+import time
+
 import pytest
+import redis
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
@@ -38,10 +45,12 @@ def simplified_chinese():
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
+def fresh_cache(settings):
     """Each test starts with an empty cache (rate limits count there), but for the site
     settings every page reads from it: unsaved defaults, so that page query counts do not
-    depend on which test ran before. Saving the settings replaces them."""
+    depend on which test ran before. Saving the settings replaces them. The page cache is
+    off (a CACHE_URL in the environment would turn it on); its own tests turn it on."""
+    settings.PAGE_CACHE = False
     cache.clear()
     cache.set(CACHE_KEY, SiteSettings(pk=1), None)
     yield
@@ -63,3 +72,38 @@ def login(django_user_model):
         return client, user
 
     return as_role
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A real redis-server for the tests of the shared cache: TEST_REDIS_URL when set, else
+    one started here on a free port, without persistence. Under CI it must be there."""
+    if os.environ.get("TEST_REDIS_URL"):
+        yield os.environ["TEST_REDIS_URL"]
+        return
+    server = shutil.which("redis-server")
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is missing (scripts/system-deps redis installs it)")
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _attempt in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    else:
+        process.kill()
+        pytest.fail("redis-server did not start")
+    yield url
+    process.terminate()
+    process.wait()
