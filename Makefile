@@ -41,7 +41,7 @@ demo: migrate
 	$(MANAGE) load_demo
 
 test: install
-	scripts/system-deps gettext browser
+	scripts/system-deps gettext browser redis
 	$(MAKE) messages static
 	scripts/run-tests
 

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import RedisError
 
 from . import pagecache
 from .chinese import DerivesTraditional
@@ -73,7 +74,10 @@ class SiteSettings(DerivesTraditional):
     def load(cls):
         """The settings, from the cache when it has them; unsaved defaults if never saved."""
         pagecache.note_read(cls._meta.db_table)
-        current = cache.get(CACHE_KEY)
+        try:
+            current = cache.get(CACHE_KEY)
+        except RedisError:  # every page's footer reads them: go on without the cache
+            return cls.objects.filter(pk=1).first() or cls(pk=1)
         if current is None:
             current = cls.objects.filter(pk=1).first() or cls(pk=1)
             cache.set(CACHE_KEY, current, CACHE_SECONDS)

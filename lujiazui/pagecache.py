@@ -28,6 +28,7 @@ import contextvars
 import datetime
 import functools
 import hashlib
+import logging
 import math
 import re
 import uuid
@@ -42,6 +43,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from redis.exceptions import RedisError
 
 PREFIX = "pagecache"
 CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
@@ -53,6 +55,7 @@ WRITE = re.compile(
 # Headers the view sets that a stored copy repeats; the rest come from the middleware.
 KEPT_HEADERS = ("Content-Type", "Cache-Control", "Content-Disposition", "X-Robots-Tag")
 
+logger = logging.getLogger(__name__)
 _reading = contextvars.ContextVar("pagecache_reading", default=None)
 _horizons = []
 
@@ -97,7 +100,10 @@ def track_queries(execute, sql, params, many, context):
     if written:
         # TRUNCATE names several tables (a test database's flush); the others one.
         tables = set(QUOTED_NAME.findall(sql)) if written[0].lstrip()[:1] in "Tt" else {written[1]}
-        transaction.on_commit(lambda: changed(tables), using=context["connection"].alias)
+        # robust: a cache that cannot be reached must not turn a committed write into an error.
+        transaction.on_commit(
+            lambda: changed(tables), using=context["connection"].alias, robust=True
+        )
     return result
 
 
@@ -207,10 +213,15 @@ def cached_page(view):
         if not (settings.PAGE_CACHE and anonymous(request)):
             return with_headers(request, rendered(view(request, *args, **kwargs)))
         key = page_key(request)
-        entry = cache.get(key)
-        if entry is not None and fresh(entry):
-            return respond(request, entry, "hit")
-        return render_and_store(request, key, view, args, kwargs)
+        try:
+            entry = cache.get(key)
+            if entry is not None and fresh(entry):
+                return respond(request, entry, "hit")
+            return render_and_store(request, key, view, args, kwargs)
+        except RedisError:
+            # Pages go on without the cache (a view's GET has no side effect to repeat).
+            logger.warning("Page cache unavailable; %s served uncached", request.path)
+            return with_headers(request, rendered(view(request, *args, **kwargs)))
 
     return wrapper
 

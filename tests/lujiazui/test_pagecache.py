@@ -4,13 +4,14 @@ Django's memory cache and on a real redis-server (the production backend)."""
 
 import datetime
 import re
+import socket
 import threading
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone, translation
 
 from events import views as event_views
@@ -356,3 +357,22 @@ def test_readers_racing_a_writer_end_on_latest_text(client):
         html = Client().get(url).content.decode()
         assert "版本20" in html
         assert "版本19" not in html
+
+
+def test_page_served_and_write_kept_when_cache_unreachable(client):
+    event = factories.event(title="旧标题")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    unreachable = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
+    }
+    with override_settings(CACHES={"default": unreachable}):
+        response = client.get(event.get_absolute_url())
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
+        assert "旧标题" in response.content.decode()
+        event.title = "新标题"
+        event.save()
+    assert Event.objects.get(pk=event.pk).title == "新标题"
