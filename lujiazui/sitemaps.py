@@ -11,6 +11,8 @@ as the admin's History shows them; never reads), and never earlier than a publis
 """
 
 import logging
+from functools import reduce
+from operator import or_
 
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -18,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -37,26 +39,32 @@ MAX_URLS = 50_000  # per sitemap file, by the protocol
 MAX_AGE = 3600  # seconds a cache may keep the sitemap
 
 
-def last_changes(model):
-    """{pk as text: time of the newest create, change or delete} in the history of each
-    object of ``model``, its parts included; two queries."""
+def last_changes(models):
+    """{model: {pk as text: time of the newest create, change or delete}} in the history of
+    each object of each of ``models``, its parts included; two queries for all of them."""
     changes = LogEntry.objects.exclude(action=LogEntry.Action.ACCESS).order_by()
+    types = ContentType.objects.get_for_models(*models)
     own = (
-        changes.filter(content_type=ContentType.objects.get_for_model(model))
-        .values_list("object_pk")
+        changes.filter(content_type__in=types.values())
+        .values_list("content_type_id", "object_pk")
         .annotate(last=Max("timestamp"))
     )
-    prefix = part_key(model, "")
+    prefixes = {part_key(model, ""): model for model in models}
     parts = (
         changes.annotate(parent=KT("additional_data__part_of"))
-        .filter(parent__startswith=prefix)
+        .filter(reduce(or_, (Q(parent__startswith=prefix) for prefix in prefixes)))
         .values_list("parent")
         .annotate(last=Max("timestamp"))
     )
-    newest = {}
-    for key, last in [*own, *((parent.removeprefix(prefix), last) for parent, last in parts)]:
-        if key not in newest or last > newest[key]:
-            newest[key] = last
+    model_of_type = {content_type.pk: model for model, content_type in types.items()}
+    found = [(model_of_type[type_id], pk, last) for type_id, pk, last in own]
+    for parent, last in parts:
+        label, _, pk = parent.partition(":")
+        found.append((prefixes[f"{label}:"], pk, last))
+    newest = {model: {} for model in models}
+    for model, pk, last in found:
+        if pk not in newest[model] or last > newest[model][pk]:
+            newest[model][pk] = last
     return newest
 
 
@@ -136,15 +144,21 @@ class PageSitemap(LanguageSitemap):
 
 
 class ObjectSitemap(LanguageSitemap):
-    """The pages of a model's public objects; ``lastmod`` from their history."""
+    """The pages of a model's public objects; ``lastmod`` from their history, read for every
+    section at once (``changes``, from ``last_changes``) or else for this one."""
 
     model = None
+
+    def __init__(self, changes=None):
+        self.all_changes = changes
 
     def queryset(self):
         return self.model.objects.order_by("pk")
 
     def items(self):
-        self.changes = last_changes(self.model)
+        if self.all_changes is None:
+            self.all_changes = last_changes([self.model])
+        self.changes = self.all_changes[self.model]
         return list(self.queryset())
 
     def lastmod(self, item):
@@ -202,6 +216,12 @@ LanguageSitemap.limit = MAX_URLS // len(SITEMAPS)
 
 
 def sitemap(request):
-    response = sitemap_views.sitemap(request, SITEMAPS)
+    objects = [section for section in SITEMAPS.values() if issubclass(section, ObjectSitemap)]
+    changes = last_changes([section.model for section in objects])
+    sections = {
+        name: section(changes) if section in objects else section
+        for name, section in SITEMAPS.items()
+    }
+    response = sitemap_views.sitemap(request, sections)
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response

@@ -91,5 +91,6 @@ def image_bytes(image_format="PNG", size=(8, 6)):
     return buffer.getvalue()
 
 
-def image_file(name="photo.png", image_format="PNG"):
-    return SimpleUploadedFile(name, image_bytes(image_format), content_type="image/png")
+def image_file(name="photo.png", image_format="PNG", size=(8, 6)):
+    content_type = f"image/{image_format.lower()}"
+    return SimpleUploadedFile(name, image_bytes(image_format, size), content_type=content_type)

@@ -216,9 +216,9 @@ def test_sitemap_query_count_constant(client, django_assert_num_queries, items):
         factories.lesson(speaker=factories.speaker())
         build_route(stops=2)
     client.get("/sitemap.xml")  # content types are cached after the first time
-    # per section: 1 (pages: the routes' booking forms) or 3 (history, history of the
-    # parts, objects)
-    with django_assert_num_queries(1 + 6 * 3):
+    # the history and the history of the parts, of every section at once; then one per
+    # section (pages: the routes' booking forms; the others: their objects)
+    with django_assert_num_queries(2 + 1 + 6):
         response = client.get("/sitemap.xml")
     for event in events:
         assert f"<loc>{HOST}{event.get_absolute_url()}</loc>" in response.text
