@@ -157,6 +157,25 @@ STORAGES = {
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 
+# Production runs behind a reverse proxy that ends TLS and sets X-Forwarded-Proto: HTTPS=true
+# redirects plain http to https, sends HSTS for a year (subdomains too, and the preload flag,
+# which only allows a later submission to browsers' preload lists), and marks the session and
+# CSRF cookies Secure with the __Host- prefix (only this host, only over https). Local runs
+# over plain http leave it off, or they could not log in.
+HTTPS = env.bool("HTTPS", default=False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
 # Cache: Django's per-process memory by default; in production one cache shared by every
 # worker, Redis through Django's own backend, e.g. CACHE_URL=redis://127.0.0.1:6379/0. The
 # rate limits, site settings and page cache keep their state there.
