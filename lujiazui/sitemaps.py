@@ -1,18 +1,14 @@
-"""``/sitemap.xml``: every public page in each language that really has it
+"""``/sitemap.xml``, a sitemap index of ``/sitemap-<section>.xml`` files (``?p=2`` and on
+for big sections), which list every public page in each language that really has it
 (``lujiazui.alternates.available_languages``), each with its hreflang alternates and an
 ``x-default`` pointing at the Simplified Chinese address.
 
-One file, language-neutral, with absolute addresses on ``SITE_URL`` (the request's host when
-unset). The protocol allows 50,000 addresses per file, so each section takes at most its
-share (``limit`` counts addresses, one per item and language); past that a section would
-need Django's sitemap index, which this site is far from (a section's share is thousands of
-events). ``lastmod`` is the newest change in the object's history (its own and its parts',
-as the admin's History shows them; never reads), and never earlier than a publish date.
+Language-neutral, with absolute addresses on ``SITE_URL`` (the request's host when unset).
+A file holds at most ``PAGE_SIZE`` addresses (one per item and language), well inside the
+protocol's 50,000 addresses and 50 MB, so that each is quick to make. ``lastmod`` is the
+newest change in the object's history (its own and its parts', as the admin's History shows
+them; never reads), and never earlier than a publish date.
 """
-
-import logging
-from functools import reduce
-from operator import or_
 
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -20,8 +16,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.db.models.fields.json import KT
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
@@ -32,39 +29,32 @@ from speakers.models import Organization, Speaker
 
 from .alternates import available_languages, hreflang
 from .audit import part_key
+from .pages import absolute_url
 
-logger = logging.getLogger(__name__)
-
-MAX_URLS = 50_000  # per sitemap file, by the protocol
+PAGE_SIZE = 5_000  # addresses per sitemap file (the protocol allows 50,000)
 MAX_AGE = 3600  # seconds a cache may keep the sitemap
 
 
-def last_changes(models):
-    """{model: {pk as text: time of the newest create, change or delete}} in the history of
-    each object of each of ``models``, its parts included; two queries for all of them."""
+def last_changes(model):
+    """{pk as text: time of the newest create, change or delete} in the history of each
+    object of ``model``, its parts included; two queries."""
     changes = LogEntry.objects.exclude(action=LogEntry.Action.ACCESS).order_by()
-    types = ContentType.objects.get_for_models(*models)
     own = (
-        changes.filter(content_type__in=types.values())
-        .values_list("content_type_id", "object_pk")
+        changes.filter(content_type=ContentType.objects.get_for_model(model))
+        .values_list("object_pk")
         .annotate(last=Max("timestamp"))
     )
-    prefixes = {part_key(model, ""): model for model in models}
+    prefix = part_key(model, "")
     parts = (
         changes.annotate(parent=KT("additional_data__part_of"))
-        .filter(reduce(or_, (Q(parent__startswith=prefix) for prefix in prefixes)))
+        .filter(parent__startswith=prefix)
         .values_list("parent")
         .annotate(last=Max("timestamp"))
     )
-    model_of_type = {content_type.pk: model for model, content_type in types.items()}
-    found = [(model_of_type[type_id], pk, last) for type_id, pk, last in own]
-    for parent, last in parts:
-        label, _, pk = parent.partition(":")
-        found.append((prefixes[f"{label}:"], pk, last))
-    newest = {model: {} for model in models}
-    for model, pk, last in found:
-        if pk not in newest[model] or last > newest[model][pk]:
-            newest[model][pk] = last
+    newest = {}
+    for key, last in [*own, *((parent.removeprefix(prefix), last) for parent, last in parts)]:
+        if key not in newest or last > newest[key]:
+            newest[key] = last
     return newest
 
 
@@ -73,6 +63,7 @@ class LanguageSitemap(Sitemap):
 
     i18n = True
     alternates = True
+    limit = PAGE_SIZE
     # x-default is added in get_urls: Django's own strips "/zh-hans/" out of the address,
     # which would also change an address whose slug happens to be a language code.
     x_default = False
@@ -95,13 +86,11 @@ class LanguageSitemap(Sitemap):
     def get_domain(self, site=None):
         return self.site_url_parts()[1] or super().get_domain(site)
 
+    def get_latest_lastmod(self):
+        """The index gives no dates: finding them would read every section's history."""
+        return None
+
     def get_urls(self, page=1, site=None, protocol=None):
-        if self.paginator.num_pages > 1:
-            logger.warning(
-                "Sitemap section %s has more than %d addresses; some are left out.",
-                type(self).__name__,
-                self.limit,
-            )
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         for url in urls:
             default = next(
@@ -144,22 +133,20 @@ class PageSitemap(LanguageSitemap):
 
 
 class ObjectSitemap(LanguageSitemap):
-    """The pages of a model's public objects; ``lastmod`` from their history, read for every
-    section at once (``changes``, from ``last_changes``) or else for this one."""
+    """The pages of a model's public objects; ``lastmod`` from their history, read only when
+    a section's file is made (the index needs the objects alone, to count its files)."""
 
     model = None
-
-    def __init__(self, changes=None):
-        self.all_changes = changes
 
     def queryset(self):
         return self.model.objects.order_by("pk")
 
     def items(self):
-        if self.all_changes is None:
-            self.all_changes = last_changes([self.model])
-        self.changes = self.all_changes[self.model]
         return list(self.queryset())
+
+    @cached_property
+    def changes(self):
+        return last_changes(self.model)
 
     def lastmod(self, item):
         times = [self.changes.get(str(item.pk)), getattr(item, "publish_at", None)]
@@ -211,17 +198,27 @@ SITEMAPS = {
     "routes": RouteSitemap,
     "stops": StopSitemap,
 }
-# Each section's share of the one file.
-LanguageSitemap.limit = MAX_URLS // len(SITEMAPS)
 
 
-def sitemap(request):
-    objects = [section for section in SITEMAPS.values() if issubclass(section, ObjectSitemap)]
-    changes = last_changes([section.model for section in objects])
-    sections = {
-        name: section(changes) if section in objects else section
-        for name, section in SITEMAPS.items()
-    }
-    response = sitemap_views.sitemap(request, sections)
+def index(request):
+    """The sitemap index: each section's file, and its further pages (``?p=2`` …), on
+    ``SITE_URL`` like the addresses inside (Django's own index names the request's host)."""
+    files = []
+    for name, sitemap in SITEMAPS.items():
+        location = absolute_url(request, reverse("sitemap_section", kwargs={"section": name}))
+        pages = sitemap().paginator.num_pages
+        files += [location] + [f"{location}?p={page}" for page in range(2, pages + 1)]
+    response = TemplateResponse(
+        request,
+        "sitemap_index.xml",
+        {"sitemaps": [sitemap_views.SitemapIndexItem(location, None) for location in files]},
+        content_type="application/xml",
+    )
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response
+
+
+def section(request, section):
+    response = sitemap_views.sitemap(request, SITEMAPS, section=section)
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response

@@ -20,7 +20,8 @@ admin.site.site_header = admin.site.site_title = settings.SITE_NAME
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", cached_page(views.robots_txt), name="robots_txt"),
-    path("sitemap.xml", cached_page(sitemaps.sitemap), name="sitemap"),
+    path("sitemap.xml", cached_page(sitemaps.index), name="sitemap"),
+    path("sitemap-<slug:section>.xml", cached_page(sitemaps.section), name="sitemap_section"),
     # Printed on the signs at the stops: permanent, and the same in every language.
     re_path(r"^q/(?P<code>[0-9A-Za-z]{1,16})$", route_views.check_in_link, name="check_in_link"),
 ]

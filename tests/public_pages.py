@@ -226,11 +226,20 @@ def search(n):
 
 
 def sitemap(n):
+    """The index: n of every section's objects, to count the files it names."""
+    events(n)
+    lessons(n)
+    for _ in range(n):
+        build_route(stops=n)
+    return [(reverse("sitemap"), [reverse("sitemap_section", kwargs={"section": "events"})])]
+
+
+def sitemap_section(n):
     upcoming, past = events(n)
-    items = [*upcoming, *past, *lessons(n), *(build_route(stops=n) for _ in range(n))]
     for item in upcoming:
         item.organizers.add(factories.organization())
-    return [(reverse("sitemap"), [item.get_absolute_url() for item in items])]
+    url = reverse("sitemap_section", kwargs={"section": "events"})
+    return [(url, [item.get_absolute_url() for item in [*upcoming, *past]])]
 
 
 def robots_txt(n):
@@ -282,6 +291,7 @@ PAGES = {
     "check_in_link": check_in_link,
     "search:results": search,
     "sitemap": sitemap,
+    "sitemap_section": sitemap_section,
     "robots_txt": robots_txt,
     "events:event_feed_rss": event_feed("events:event_feed_rss"),
     "events:event_feed_atom": event_feed("events:event_feed_atom"),
@@ -299,6 +309,7 @@ HTML_PAGES = [
     not in {
         "check_in_link",
         "sitemap",
+        "sitemap_section",
         "robots_txt",
         "events:event_feed_rss",
         "events:event_feed_atom",

@@ -177,7 +177,7 @@ def test_event_page_head_drops_the_query_string(client):
 def test_head_alternates_are_those_of_the_sitemap(client):
     translated = factories.event(title_en="Joint meeting")
     untranslated = factories.event(slug="党建联席会议")
-    root = ET.fromstring(client.get("/sitemap.xml").content)
+    root = ET.fromstring(client.get("/sitemap-events.xml").content)
     namespaces = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     for event in (translated, untranslated):
         page = head(client.get(event.get_absolute_url()))

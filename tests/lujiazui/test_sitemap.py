@@ -1,9 +1,9 @@
-"""/sitemap.xml and /robots.txt, read the way crawlers read them: the sitemap parsed as XML
-with the sitemap and XHTML namespaces, robots.txt line by line."""
+"""/sitemap.xml and /robots.txt, read the way crawlers read them: the sitemap index and the
+files it names parsed as XML with the sitemap and XHTML namespaces, robots.txt line by line."""
 
 import datetime
 import xml.etree.ElementTree as ET
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from auditlog.models import LogEntry
@@ -25,14 +25,29 @@ HOST = "http://testserver"
 PREFIXES = {"zh-Hans": "", "zh-Hant": "/zh-hant", "en": "/en"}
 
 
-def read_sitemap(client):
-    """{loc: {"lastmod": text or None, "alternates": {hreflang: href}}} from /sitemap.xml."""
-    response = client.get("/sitemap.xml")
+def sitemap_files(client, **extra):
+    """[(location, parsed urlset)] of every file the index /sitemap.xml names."""
+    response = client.get("/sitemap.xml", **extra)
     assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    assert root.tag == f"{{{SITEMAP}}}urlset"
+    assert response["Content-Type"].startswith("application/xml")
+    index = ET.fromstring(response.content)
+    assert index.tag == f"{{{SITEMAP}}}sitemapindex"
+    files = []
+    for location in index.findall("sm:sitemap/sm:loc", NS):
+        parts = urlsplit(location.text)
+        answer = client.get(f"{parts.path}?{parts.query}" if parts.query else parts.path, **extra)
+        assert answer.status_code == 200, location.text
+        assert answer["Content-Type"].startswith("application/xml")
+        root = ET.fromstring(answer.content)
+        assert root.tag == f"{{{SITEMAP}}}urlset"
+        files.append((location.text, root))
+    return files
+
+
+def read_sitemap(client):
+    """{loc: {"lastmod": text or None, "alternates": {hreflang: href}}} from every file."""
     urls = {}
-    for url in root.findall("sm:url", NS):
+    for url in (url for _location, root in sitemap_files(client) for url in root):
         loc = url.findtext("sm:loc", namespaces=NS)
         assert loc not in urls, f"{loc} listed twice"
         alternates = {}
@@ -65,10 +80,9 @@ def assert_listed_in(urls, path, languages):
 
 def test_sitemap_is_xml_in_the_sitemap_namespace_with_xhtml_links(client):
     factories.event(title_en="Joint meeting")
-    response = client.get("/sitemap.xml")
-    assert response["Content-Type"].startswith("application/xml")
-    root = ET.fromstring(response.content)
-    assert root.tag == f"{{{SITEMAP}}}urlset"
+    files = dict(sitemap_files(client))
+    assert set(files) == {f"{HOST}/sitemap-{name}.xml" for name in sitemaps.SITEMAPS}
+    root = files[f"{HOST}/sitemap-events.xml"]
     children = {child.tag for url in root for child in url}
     assert children <= {f"{{{SITEMAP}}}{name}" for name in ("loc", "lastmod", "changefreq")} | {
         f"{{{XHTML}}}link"
@@ -167,10 +181,11 @@ def test_sitemap_x_default_of_a_slug_that_is_a_language_code_keeps_its_slug(clie
 def test_sitemap_addresses_use_site_url_when_set(client, settings):
     settings.SITE_URL = "https://dangjian.example.cn/"
     event = factories.event()
-    response = client.get("/sitemap.xml", HTTP_HOST="127.0.0.1")
-    root = ET.fromstring(response.content)
-    locations = [loc.text for loc in root.iter(f"{{{SITEMAP}}}loc")]
-    hrefs = [link.get("href") for link in root.iter(f"{{{XHTML}}}link")]
+    files = sitemap_files(client, HTTP_HOST="127.0.0.1")
+    locations = [location for location, _root in files]
+    for _location, root in files:
+        locations += [loc.text for loc in root.iter(f"{{{SITEMAP}}}loc")]
+    hrefs = [link.get("href") for _l, root in files for link in root.iter(f"{{{XHTML}}}link")]
     assert f"https://dangjian.example.cn{event.get_absolute_url()}" in locations
     assert all(url.startswith("https://dangjian.example.cn/") for url in locations + hrefs)
 
@@ -215,23 +230,39 @@ def test_sitemap_query_count_constant(client, django_assert_num_queries, items):
         events.append(factories.full_event(1))
         factories.lesson(speaker=factories.speaker())
         build_route(stops=2)
-    client.get("/sitemap.xml")  # content types are cached after the first time
-    # the history and the history of the parts, of every section at once; then one per
-    # section (pages: the routes' booking forms; the others: their objects)
-    with django_assert_num_queries(2 + 1 + 6):
-        response = client.get("/sitemap.xml")
+    client.get("/sitemap-events.xml")  # content types are cached after the first time
+    # the index: one query per section, to count its files
+    with django_assert_num_queries(len(sitemaps.SITEMAPS)):
+        client.get("/sitemap.xml")
+    # a section's file: its objects, their history and the history of their parts
+    with django_assert_num_queries(3):
+        response = client.get("/sitemap-events.xml")
     for event in events:
         assert f"<loc>{HOST}{event.get_absolute_url()}</loc>" in response.text
 
 
+def test_sitemap_big_section_split_into_pages(client, monkeypatch):
+    monkeypatch.setattr(sitemaps.LanguageSitemap, "limit", 4)
+    events = [factories.event() for _ in range(3)]  # 3 events × 2 languages = 6 addresses
+    locations = [location for location, _root in sitemap_files(client)]
+    assert f"{HOST}/sitemap-events.xml?p=2" in locations
+    assert f"{HOST}/sitemap-events.xml?p=3" not in locations
+    listed = read_sitemap(client)
+    for event in events:
+        assert f"{HOST}{event.get_absolute_url()}" in listed
+    assert client.get("/sitemap-events.xml?p=3").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
 def test_sitemap_is_cacheable(client):
-    response = client.get("/sitemap.xml")
-    assert "public" in response["Cache-Control"]
-    assert f"max-age={sitemaps.MAX_AGE}" in response["Cache-Control"]
+    for url in ("/sitemap.xml", "/sitemap-events.xml"):
+        response = client.get(url)
+        assert "public" in response["Cache-Control"]
+        assert f"max-age={sitemaps.MAX_AGE}" in response["Cache-Control"]
 
 
-def test_sitemap_sections_together_stay_within_the_protocol_limit():
-    assert sitemaps.LanguageSitemap.limit * len(sitemaps.SITEMAPS) <= 50_000
+def test_sitemap_files_stay_within_the_protocol_limit():
+    assert sitemaps.LanguageSitemap.limit <= 50_000
 
 
 def test_sitemap_is_language_neutral(client):
