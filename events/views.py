@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -7,7 +7,6 @@ from speakers.models import prefetch_positions
 
 from .models import Attendance, Event, Lesson, Speech
 
-POSITIONS = prefetch_positions("speaker__positions")
 MORE_LESSONS = 3
 
 
@@ -38,19 +37,18 @@ def event_detail(request, slug):
         "photos",
         Prefetch(
             "speeches",
-            queryset=Speech.objects.select_related(
-                "speaker", "position__organization"
-            ).prefetch_related(POSITIONS),
+            queryset=Speech.objects.select_related("speaker", "position__organization"),
         ),
         Prefetch(
             "attendances",
-            queryset=Attendance.objects.select_related(
-                "speaker", "position__organization"
-            ).prefetch_related(POSITIONS),
+            queryset=Attendance.objects.select_related("speaker", "position__organization"),
         ),
     )
     event, is_preview = get_public_or_preview(request, queryset, slug=slug)
     speeches = list(event.speeches.all())
+    # The positions of speakers and guests in one query rather than one for each group.
+    appearances = speeches + list(event.attendances.all())
+    prefetch_related_objects([a.speaker for a in appearances], prefetch_positions())
     sections = [
         (section, [s for s in speeches if s.section_id == section.pk])
         for section in event.sections.all()

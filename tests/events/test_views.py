@@ -17,7 +17,7 @@ LANGUAGE_PREFIXES = ["", "/zh-hant", "/en"]
 @pytest.mark.parametrize("items", [1, 3])
 def test_event_detail_query_count_constant(client, django_assert_num_queries, items):
     event = factories.full_event(items)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(event.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('<li class="speech">') == 2 * items

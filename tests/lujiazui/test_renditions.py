@@ -434,7 +434,7 @@ def stop_page(items):
 
 # The counts asserted by each page's own query-count test, which has no pictures.
 PAGES = {
-    event_detail: 8,
+    event_detail: 7,
     event_list: 3,
     home: 4,
     lesson_list: 2,
