@@ -72,16 +72,22 @@ def version_key(table):
     return f"{PREFIX}:table:{table}"
 
 
-def table_versions(tables):
-    """The current version of each table; a table without one (new cache, evicted) gets one."""
-    keys = {version_key(table): table for table in tables}
-    found = cache.get_many(keys)
-    missing = [key for key in keys if key not in found]
+@functools.cache
+def version_keys():
+    return {version_key(table): table for table in known_tables()}
+
+
+def table_versions(found):
+    """The current version of every table, from ``found`` (a ``get_many`` of at least the
+    version keys); a table without one (new cache, evicted) gets one now."""
+    keys = version_keys()
+    versions = {table: found[key] for key, table in keys.items() if key in found}
+    missing = [key for key, table in keys.items() if table not in versions]
     if missing:
         for key in missing:
             cache.add(key, uuid.uuid4().hex, timeout=None)
-        found.update(cache.get_many(missing))
-    return {keys[key]: value for key, value in found.items()}
+        versions.update((keys[key], value) for key, value in cache.get_many(missing).items())
+    return versions
 
 
 def changed(tables):
@@ -214,10 +220,13 @@ def cached_page(view):
             return with_headers(request, rendered(view(request, *args, **kwargs)))
         key = page_key(request)
         try:
-            entry = cache.get(key)
-            if entry is not None and fresh(entry):
+            # One round trip: the stored page and the versions of all tables.
+            found = cache.get_many([key, *version_keys()])
+            versions = table_versions(found)
+            entry = found.get(key)
+            if entry is not None and fresh(entry, versions):
                 return respond(request, entry, "hit")
-            return render_and_store(request, key, view, args, kwargs)
+            return render_and_store(request, key, versions, view, args, kwargs)
         except RedisError:
             # Pages go on without the cache (a view's GET has no side effect to repeat).
             logger.warning("Page cache unavailable; %s served uncached", request.path)
@@ -255,14 +264,16 @@ def revalidated(request, response, etag, modified):
     return get_conditional_response(request, etag=etag, last_modified=modified, response=response)
 
 
-def fresh(entry):
-    if entry["expires"] <= timezone.now().timestamp():
-        return False
-    return table_versions(entry["versions"]) == entry["versions"]
+def fresh(entry, versions):
+    """Whether the stored page is still right: no table it read has changed, and the clock
+    has not passed its expiry."""
+    return entry["expires"] > timezone.now().timestamp() and all(
+        versions.get(table) == version for table, version in entry["versions"].items()
+    )
 
 
-def render_and_store(request, key, view, args, kwargs):
-    versions = table_versions(known_tables())
+def render_and_store(request, key, versions, view, args, kwargs):
+    """Render the page for ``request`` and store it with ``versions``, read before."""
     now = timezone.now()
     reading = set()
     token = _reading.set(reading)

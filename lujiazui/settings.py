@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a database that cannot be reached answers 503 through every middleware below.
+    "lujiazui.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -180,6 +182,8 @@ X_FRAME_OPTIONS = "DENY"
 # worker, Redis through Django's own backend, e.g. CACHE_URL=redis://127.0.0.1:6379/0. The
 # rate limits, site settings and page cache keep their state there.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "lujiazui.cache.RedisCache"  # reuses its client
 # Whole public pages for anonymous readers (lujiazui/pagecache.py). On by default only with a
 # shared cache: with per-process memory, one worker would not see another's invalidations.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(env.str("CACHE_URL", default="")))

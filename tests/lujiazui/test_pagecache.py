@@ -42,7 +42,7 @@ def page_cache(request, settings, transactional_db):
     if request.param == "redis":
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "lujiazui.cache.RedisCache",
                 "LOCATION": request.getfixturevalue("redis_url"),
             }
         }
