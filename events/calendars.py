@@ -16,7 +16,6 @@ import zoneinfo
 
 import icalendar
 from django.conf import settings
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -26,7 +25,7 @@ from django.utils.translation import gettext as _
 from lujiazui.pages import absolute_url
 
 from .feeds import ID_AUTHORITY
-from .models import CALENDAR_KEEPS_PAST, Event
+from .models import CALENDAR_KEEPS_PAST, Event, finish
 
 PRODID = "-//Lujiazui Subdistrict//Party-building events//EN"
 REFRESH = datetime.timedelta(hours=6)  # how often subscribers are asked to look again
@@ -48,7 +47,7 @@ def event_calendar(request, slug):
 def events_calendar(request):
     events = (
         Event.objects.published()
-        .alias(finish=Coalesce("end", "start"))
+        .alias(finish=finish())
         .filter(finish__gte=timezone.now() - CALENDAR_KEEPS_PAST)
         .order_by("start", "pk")
     )

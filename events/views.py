@@ -11,10 +11,11 @@ MORE_LESSONS = 3
 
 
 def event_list(request):
-    """Upcoming events, then the past events of one year (the latest unless ``?year=``)."""
+    """Upcoming events, then the past events of one year (the latest unless ``?year=``), a
+    page at a time."""
     events = Event.objects.published()
     past = events.past()
-    years = [moment.year for moment in past.datetimes("start", "year", order="DESC")]
+    years = past_years(past)
     year = request.GET.get("year", "")
     year = int(year) if year.isascii() and year.isdigit() and int(year) in years else None
     year = year or (years[0] if years else None)
@@ -25,9 +26,21 @@ def event_list(request):
             "upcoming": events.upcoming(),
             "years": years,
             "year": year,
-            "past": past.filter(start__year=year) if year else [],
+            "past": paginate(request, past.filter(start__year=year)) if year else [],
         },
     )
+
+
+def past_years(past):
+    """The years from the latest past event back to the first, in Shanghai time. From the
+    two ends alone (two index lookups): listing the years that have events would read every
+    event, and a year without any is rare and simply shows none."""
+    starts = past.values_list("start", flat=True)
+    last = starts.order_by("-start").first()
+    if last is None:
+        return []
+    first = starts.order_by("start").first()
+    return list(range(timezone.localtime(last).year, timezone.localtime(first).year - 1, -1))
 
 
 def event_detail(request, slug):

@@ -68,8 +68,8 @@ PAGES = {
 
 def _page_number(name):
     def number(context):
-        page = context.get(name)
-        return page.number if page is not None and page.number > 1 else None
+        number = getattr(context.get(name), "number", None)  # a Paginator page, or nothing
+        return number if number and number > 1 else None
 
     return number
 
@@ -88,7 +88,8 @@ def _past_year(context):
 # Query parameters that choose a page's content, with how to read the value the view used
 # from the page's context (None leaves the parameter out).
 CANONICAL_QUERY = {
-    "events:event_list": [("year", _past_year)],
+    "events:event_list": [("year", _past_year), ("page", _page_number("past"))],
+    "speakers:organization": [("page", _page_number("events"))],
     "events:lesson_list": [
         ("series", _chosen("current_series")),
         ("page", _page_number("lessons")),

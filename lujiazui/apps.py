@@ -33,3 +33,17 @@ class LujiazuiConfig(AppConfig):
         # Sent after all migrations ran, once per app with models: the auth app's turn is
         # enough, since ensure_roles() makes every app's permissions first.
         post_migrate.connect(on_post_migrate, sender=apps.get_app_config("auth"))
+        post_migrate.connect(analyze_sqlite, sender=self)
+
+
+def analyze_sqlite(using, **kwargs):
+    """SQLite keeps no planner statistics until asked: without them it reads every published
+    event through the status index to find the three latest, instead of the index on when
+    events end (150 ms instead of 2 ms with 5,000 events). PostgreSQL's autovacuum keeps its
+    own."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

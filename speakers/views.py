@@ -54,7 +54,7 @@ def organization_detail(request, slug):
         .select_related("speaker")
         .order_by("speaker__name_zh_hans", "-start_date")
     )
-    events = Event.objects.published().filter(organizers=organization)
+    events = paginate(request, Event.objects.published().filter(organizers=organization))
     return render(
         request,
         "speakers/organization_detail.html",

@@ -28,10 +28,38 @@ def test_event_list_query_count_constant(client, django_assert_num_queries, item
     for i in range(items):
         factories.event(start=timezone.now() + datetime.timedelta(days=i + 1))
         factories.event()
-    with django_assert_num_queries(3):
+    # the latest and first past start (the years), the upcoming events, the year's count
+    # and its page
+    with django_assert_num_queries(5):
         response = client.get(reverse("events:event_list"))
     assert len(response.context["upcoming"]) == items
     assert len(response.context["past"]) == items
+
+
+def test_event_list_year_shown_a_page_at_a_time(client):
+    year = timezone.localdate().year - 1
+    events = [
+        factories.event(
+            start=timezone.make_aware(datetime.datetime(year, 1, 1, 9))
+            + datetime.timedelta(days=day)
+        )
+        for day in range(PAGE_SIZE + 1)
+    ]
+    first = client.get(reverse("events:event_list"), {"year": year})
+    second = client.get(reverse("events:event_list"), {"year": year, "page": 2})
+    assert events[-1].title in first.text and events[0].title not in first.text
+    assert events[0].title in second.text and events[-1].title not in second.text
+    assert 'rel="next"' in first.text
+
+
+def test_event_list_year_without_events_says_so(client):
+    year = timezone.localdate().year
+    factories.event(start=timezone.make_aware(datetime.datetime(year - 3, 5, 1, 9)))
+    factories.event(start=timezone.make_aware(datetime.datetime(year - 1, 5, 1, 9)))
+    response = client.get(reverse("events:event_list"), {"year": year - 2})
+    assert response.context["years"] == [year - 1, year - 2, year - 3]
+    assert response.context["year"] == year - 2
+    assert "这一年没有发布活动" in response.text
 
 
 @pytest.mark.parametrize("items", [1, 3])

@@ -44,9 +44,11 @@ def test_organization_detail_query_count_constant(client, django_assert_num_quer
     for _ in range(items):
         factories.speaker(positions=0).positions.create(organization=organization, title="主任")
         factories.event().organizers.add(organization)
-    with django_assert_num_queries(3):
+    # the organization, its people, and its events: a count and a page
+    with django_assert_num_queries(4):
         response = client.get(organization.get_absolute_url())
     assert len(response.context["positions"]) == items
+    assert len(response.context["events"]) == items
 
 
 @pytest.mark.parametrize("items", [1, 3])

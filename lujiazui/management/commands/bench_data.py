@@ -287,6 +287,9 @@ class Command(BaseCommand):
             documents = sum(rebuild_search_index().values())
             self.step(f"search index ({documents:,} documents)")
         mark(scale)
+        with connection.cursor() as cursor:  # planner statistics for the new rows
+            cursor.execute("ANALYZE")
+        self.step("planner statistics (ANALYZE)")
         self.report(time.perf_counter() - started)
 
     def step(self, what):
