@@ -54,7 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a database that cannot be reached answers 503 through every middleware below.
+    # A database that cannot be reached: the 503 page instead of 500 (lujiazui/faults.py).
     "lujiazui.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

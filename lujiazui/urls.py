@@ -9,7 +9,7 @@ from django.views.static import serve
 
 from routes import views as route_views
 
-from . import sitemaps, views
+from . import faults, sitemaps, views
 from .converters import UnicodeSlugConverter
 from .pagecache import cached_page
 
@@ -17,9 +17,14 @@ register_converter(UnicodeSlugConverter, "uslug")
 
 admin.site.site_header = admin.site.site_title = settings.SITE_NAME
 
+# A database that cannot be reached answers 503 also when it fails outside a view.
+handler500 = "lujiazui.faults.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", cached_page(views.robots_txt), name="robots_txt"),
+    # For monitors and load balancers: language-neutral, never cached.
+    path("healthz", faults.healthz, name="healthz"),
     path("sitemap.xml", cached_page(sitemaps.index), name="sitemap"),
     path("sitemap-<slug:section>.xml", cached_page(sitemaps.section), name="sitemap_section"),
     # Printed on the signs at the stops: permanent, and the same in every language.

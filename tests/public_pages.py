@@ -27,6 +27,7 @@ NOT_PUBLIC = {
     "routes:calendar",  # … its calendar file …
     "routes:cancel",  # … and its cancel form
     "bench_hello",  # the benchmark's bare view, only with BENCHMARK_VIEW
+    "healthz",  # the health check for monitors
 }
 
 
