@@ -9,6 +9,7 @@ any overbooked value as a second line. Status changes are conditional updates to
 """
 
 import datetime
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ class SlotOption:
     capacity: int
     places_taken: int
 
-    @property
+    @functools.cached_property  # looked up in every form choice, clean and booking
     def key(self):
         return slot_key(self.date, self.start_time)
 
@@ -72,14 +73,15 @@ def starts_at(date, start_time):
     return timezone.make_aware(datetime.datetime.combine(date, start_time))
 
 
-def open_slots(route, now=None, by_staff=False):
+def open_slots(route, now=None, by_staff=False, rules_settings=None):
     """Every slot inside the booking window, made from the opening rules less closures.
 
     Full slots are included (``places_left == 0``) so that a form can say "full" instead of
     "unknown"; slots that start before the lead time has passed are not, except for staff
     (``by_staff``), who may also book today's visits, e.g. for a group that telephoned.
+    ``rules_settings`` saves a query when the caller has loaded them already.
     """
-    rules_settings = BookingSettings.load()
+    rules_settings = rules_settings or BookingSettings.load()
     now = timezone.localtime(now or timezone.now())
     if by_staff:
         earliest = now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -88,47 +90,65 @@ def open_slots(route, now=None, by_staff=False):
     last_day = now.date() + datetime.timedelta(days=rules_settings.booking_window_days)
     rules = list(route.opening_rules.all())
     closures = list(route.closures.filter(end_date__gte=earliest.date(), start_date__lte=last_day))
+    # Plain values, not Slot instances: this runs on every booking page and POST.
     existing = {
-        (slot.date, slot.start_time): slot
-        for slot in route.slots.filter(date__gte=earliest.date(), date__lte=last_day)
+        (date, start_time): (end_time, capacity, places_taken)
+        for date, start_time, end_time, capacity, places_taken in route.slots.filter(
+            date__gte=earliest.date(), date__lte=last_day
+        ).values_list("date", "start_time", "end_time", "capacity", "places_taken")
     }
     options = []
     day = earliest.date()
     while day <= last_day:
         if not any(closure.start_date <= day <= closure.end_date for closure in closures):
             for rule in rules:
-                if not rule.applies_on(day) or starts_at(day, rule.start_time) < earliest:
+                if not rule.applies_on(day):
                     continue
-                slot = existing.get((day, rule.start_time))
-                options.append(
-                    SlotOption(
-                        date=day,
-                        start_time=rule.start_time,
-                        end_time=slot.end_time if slot else rule.end_time,
-                        capacity=slot.capacity if slot else rule.capacity,
-                        places_taken=slot.places_taken if slot else 0,
-                    )
+                # Only the first day has times before ``earliest``; the later days start after.
+                if day == earliest.date() and starts_at(day, rule.start_time) < earliest:
+                    continue
+                end_time, capacity, places_taken = existing.get(
+                    (day, rule.start_time), (rule.end_time, rule.capacity, 0)
                 )
+                options.append(SlotOption(day, rule.start_time, end_time, capacity, places_taken))
         day += datetime.timedelta(days=1)
     return sorted(options, key=lambda option: (option.date, option.start_time))
 
 
-def create_booking(route, key, *, group_size, language, now=None, by_staff=False, **details):
+def create_booking(
+    route,
+    key,
+    *,
+    group_size,
+    language,
+    now=None,
+    by_staff=False,
+    rules_settings=None,
+    options=None,
+    **details,
+):
     """Book ``group_size`` places in the slot named by ``key``; returns ``(booking, token)``.
 
     ``details`` are the booking's contact fields (organization_name, contact_name,
     contact_phone, contact_email, needs_guide, note). The token is the secret of the private
     management link; it is returned once and only its hash is kept.
+
+    A caller that already has ``open_slots(route, now, by_staff)`` for the same ``now`` may
+    pass it as ``options`` (and the settings as ``rules_settings``) so that they are not read
+    twice in one request. Their places left are never trusted: the conditional UPDATE of
+    ``take_places`` decides.
     """
     now = now or timezone.now()
-    rules_settings = BookingSettings.load()
+    rules_settings = rules_settings or BookingSettings.load()
     if not rules_settings.min_group_size <= group_size <= rules_settings.max_group_size:
         raise BookingError(
             _("Groups of %(min)d to %(max)d people can book.")
             % {"min": rules_settings.min_group_size, "max": rules_settings.max_group_size},
             "group_size",
         )
-    option = next((o for o in open_slots(route, now, by_staff) if o.key == key), None)
+    if options is None:
+        options = open_slots(route, now, by_staff, rules_settings)
+    option = next((o for o in options if o.key == key), None)
     if option is None:
         raise BookingError(_("This time cannot be booked. Please choose another."), "no_slot")
     token = secrets.token_urlsafe(TOKEN_BYTES)

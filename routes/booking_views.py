@@ -76,6 +76,7 @@ def get_booking(token):
 
 def book(request, slug):
     route = get_object_or_404(Route, slug=slug)
+    rules = BookingSettings.load()
     status = 200
     limited = False
     if request.method == "POST":
@@ -86,17 +87,19 @@ def book(request, slug):
                 for name, value in request.POST.items()
                 if name not in ("consent", "website", "csrfmiddlewaretoken")
             }
-            form = booking_form(route, initial=typed)
+            form = booking_form(route, rules, initial=typed)
             status, limited = 429, True
         else:
-            form = booking_form(route, request.POST)
+            now = timezone.now()
+            options = open_slots(route, now, rules_settings=rules)
+            form = booking_form(route, rules, request.POST, options=options)
             if form.is_valid():
                 try:
-                    return booked(request, route, form.cleaned_data)
+                    return booked(request, route, form.cleaned_data, now, rules, options)
                 except BookingError as error:
-                    form = refused(request, route, error)
+                    form = refused(request, route, rules, error)
     else:
-        form = booking_form(route)
+        form = booking_form(route, rules)
         if form.slot_options:
             # The page changes by itself when its earliest time stops taking bookings.
             lead_time = datetime.timedelta(hours=form.rules.lead_time_hours)
@@ -112,16 +115,23 @@ def book(request, slug):
     return private(response) if request.method == "POST" else response
 
 
-def booking_form(route, data=None, initial=None):
-    return BookingForm(data, initial=initial, slot_options=open_slots(route), label_suffix="")
+def booking_form(route, rules, data=None, initial=None, options=None):
+    if options is None:
+        options = open_slots(route, rules_settings=rules)
+    return BookingForm(data, initial=initial, slot_options=options, rules=rules, label_suffix="")
 
 
-def booked(request, route, data):
+def booked(request, route, data, now, rules, options):
+    """Book what the form checked against ``options`` (``open_slots(route, now)``), which
+    ``create_booking`` reuses instead of reading them again."""
     booking, token = create_booking(
         route,
         data["slot"],
         group_size=data["group_size"],
         language=translation.get_language(),
+        now=now,
+        rules_settings=rules,
+        options=options,
         organization_name=data["organization_name"],
         contact_name=data["contact_name"],
         contact_phone=data["contact_phone"],
@@ -136,10 +146,10 @@ def booked(request, route, data):
     return see_other(f"{manage_url}?new=1")
 
 
-def refused(request, route, error):
+def refused(request, route, rules, error):
     """The form again after the rules refused a valid-looking booking (say, someone else
     took the last places meanwhile): fresh times, the rules' own words on the field."""
-    form = booking_form(route, request.POST)
+    form = booking_form(route, rules, request.POST)
     form.is_valid()
     field = ERROR_FIELDS.get(error.code)
     if field in form.errors:
