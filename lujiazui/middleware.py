@@ -1,5 +1,7 @@
 """Middleware of the site's own."""
 
+import js_asset
+from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -43,3 +45,50 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, faults.DATABASE_ERRORS):
             return faults.database_unavailable(request, exception)
         return None
+
+
+class PermissionsPolicyMiddleware:
+    """Sends ``Permissions-Policy`` (``settings.PERMISSIONS_POLICY``) with every answer.
+
+    The site asks the browser for nothing: no camera, microphone, location, payment, USB and
+    the rest. Fullscreen stays allowed for the site itself, for the lesson videos' fullscreen
+    button. Features are those Chromium knows, so that it logs no "unrecognized feature".
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allowed)})"
+            for feature, allowed in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class MediaNonceMiddleware:
+    """Gives the form media of a template answer the request's CSP nonce.
+
+    django-prose-editor's media (a ``js_asset.Media``) carries an inline
+    ``<script type="importmap">``, which browsers accept nowhere but inline; under
+    ``script-src 'self'`` it needs a nonce. Rendering the media with ``request.csp_nonce`` puts
+    the nonce on its tags and, through django-csp, in that answer's header: only answers that
+    show such media (admin pages with the rich-text editor) get one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_template_response(self, request, response):
+        context = response.context_data
+        nonce = getattr(request, "csp_nonce", None)
+        if nonce is not None and isinstance(context, dict):
+            media = context.get("media")
+            if isinstance(media, js_asset.Media):
+                context["media"] = media.with_nonce(nonce)
+        return response

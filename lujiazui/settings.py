@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,12 @@ MIDDLEWARE = [
     # A database that cannot be reached: the 503 page instead of 500 (lujiazui/faults.py).
     "lujiazui.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (below, after X_FRAME_OPTIONS).
+    "csp.middleware.CSPMiddleware",
+    # Permissions-Policy: every browser feature off but fullscreen (lujiazui/middleware.py).
+    "lujiazui.middleware.PermissionsPolicyMiddleware",
+    # The CSP nonce for the import map of the admin's rich-text editor.
+    "lujiazui.middleware.MediaNonceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lujiazui.middleware.URLLanguageMiddleware",
@@ -177,6 +184,64 @@ if HTTPS:
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp), the same for public pages and the admin: everything
+# from this host only, and no inline script or style, no eval, no plugins, no <base>, no
+# framing, forms posted here only. Public pages run no script at all (their JSON-LD is a data
+# block, which CSP leaves alone). Two exceptions, both for the admin's rich-text editor
+# (django-prose-editor), each allowing one known thing rather than 'unsafe-inline':
+# * its import map, which browsers accept inline only: the admin gives it a fresh nonce per
+#   answer (lujiazui.middleware.MediaNonceMiddleware), so the nonce appears in the header of
+#   the admin pages with an editor and nowhere else;
+# * the stylesheet its editor (TipTap) writes into the page, allowed by the hash of its text
+#   (django-prose-editor 0.28; tests/lujiazui/test_csp.py fails when an upgrade changes it).
+# Images may also be data: URIs, for base.html's empty icon (`<link rel="icon" href="data:,">`,
+# which keeps browsers from asking for /favicon.ico); an image cannot run script.
+# Style attributes set by the admin's scripts go through the CSSOM, which CSP allows; style
+# attributes in markup are refused like inline <style>. Proved in Chromium by
+# tests/e2e/test_csp.py; the header as served is in the README ("Security headers").
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, PROSE_EDITOR_STYLE_HASH],
+        "img-src": [csp.SELF, "data:"],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
+# Permissions-Policy (lujiazui.middleware.PermissionsPolicyMiddleware): each feature with the
+# origins that may use it; the site needs none but fullscreen, for the lesson videos. Only
+# features that Chromium on every platform knows (not web-share: "unrecognized" on Linux).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+} | {"fullscreen": ["self"]}
 
 # Cache: Django's per-process memory by default; in production one cache shared by every
 # worker, Redis through Django's own backend, e.g. CACHE_URL=redis://127.0.0.1:6379/0. The
