@@ -2,8 +2,8 @@
 by the token link, its calendar file, cancelling, and the privacy notice.
 
 Every state change goes through ``routes.booking``. Pages reached by the token link are
-private: never cached, never indexed, and they send no referrer, so the token cannot leak
-to another site.
+private: never cached, never indexed, and they send only the site's origin as referrer, so
+the token cannot leak to another site.
 """
 
 import datetime
@@ -56,7 +56,9 @@ def private(response):
 def secret_link(response):
     """Headers for anything reached through a management link: the token is in the URL."""
     private(response)
-    response["Referrer-Policy"] = "no-referrer"
+    # The origin alone, never the path with the token; not "no-referrer", with which browsers
+    # post the cancel form with "Origin: null" and the CSRF check refuses it.
+    response["Referrer-Policy"] = "strict-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -483,7 +483,7 @@ def test_manage_page_is_private_and_not_indexed(client, route):
     response = client.get(manage_url(token))
     assert "private" in response["Cache-Control"]
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert response["X-Robots-Tag"] == "noindex"
     head = response.content.decode().split("</head>")[0]
     assert '<meta name="robots" content="noindex">' in head
@@ -585,7 +585,7 @@ def test_calendar_file_parses_with_a_stable_uid_and_the_local_start(client, rout
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="{booking.reference}.ics"'
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert "no-store" in response["Cache-Control"]
     calendar = icalendar.Calendar.from_ical(response.content)
     assert str(calendar["VERSION"]) == "2.0"
@@ -628,7 +628,7 @@ def test_cancel_page_get_does_not_cancel(client, route):
     assert response.status_code == 200
     assert '<form method="post"' in page
     assert f'href="{manage_url(token)}"' in page  # a way back
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     booking.refresh_from_db()
     assert booking.status == Booking.Status.PENDING
     assert booking.slot.places_taken == 12
