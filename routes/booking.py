@@ -307,8 +307,10 @@ def check_in(stop, reference, phone_last_four, now=None):
     )
     # Four digits are quickly guessed: a reference gets a few wrong tries a day, from any
     # address, and once they are used up even the right digits are refused until tomorrow.
-    tries_key = f"check-in-digits:{reference}"
-    if ratelimit.is_exhausted(tries_key, CHECK_IN_TRIES):
+    # Keyed by a found booking's reference: typed text (spaces, control characters) never
+    # becomes a cache key, which memcached would refuse with an error.
+    tries_key = f"check-in-digits:{booking.reference}" if booking else None
+    if tries_key and ratelimit.is_exhausted(tries_key, CHECK_IN_TRIES):
         raise BookingError(
             _("Too many wrong attempts for this booking. Please try again tomorrow."),
             "too_many",

@@ -2,6 +2,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -107,3 +108,10 @@ def redis_url():
     yield url
     process.terminate()
     process.wait()
+
+
+# Hypothesis (tests/*/test_properties.py) keeps its caches outside the repository; the
+# property tests also keep no example database (``database=None``).
+os.environ.setdefault(
+    "HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "lujiazui-hypothesis")
+)
