@@ -17,7 +17,8 @@ def event_list(request):
     past = events.past()
     years = past_years(past)
     year = request.GET.get("year", "")
-    year = int(year) if year.isascii() and year.isdigit() and int(year) in years else None
+    year = int(year) if len(year) == 4 and year.isascii() and year.isdigit() else None
+    year = year if year in years else None
     year = year or (years[0] if years else None)
     return render(
         request,

@@ -68,7 +68,15 @@ class SiteSettings(DerivesTraditional):
         """Clear the cached settings now, and again once the change is committed: a request
         that read the old row meanwhile may have cached it again."""
         cache.delete(CACHE_KEY)
-        transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+        transaction.on_commit(SiteSettings.forget_committed)
+
+    @classmethod
+    def forget_committed(cls):
+        """After the commit: clear the cached settings, then mark the table changed again,
+        so that no page stored between the commit's own mark and the clearing (with the old
+        settings from the cache) is served."""
+        cache.delete(CACHE_KEY)
+        pagecache.changed({cls._meta.db_table})
 
     @classmethod
     def load(cls):

@@ -32,6 +32,7 @@ import logging
 import math
 import re
 import uuid
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -45,7 +46,6 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from redis.exceptions import RedisError
 
-PREFIX = "pagecache"
 CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")([A-Za-z0-9]+)(")')
 QUOTED_NAME = re.compile(r'"(\w+)"')
@@ -69,7 +69,7 @@ def known_tables():
 
 
 def version_key(table):
-    return f"{PREFIX}:table:{table}"
+    return f"pagecache:table:{table}"
 
 
 @functools.cache
@@ -170,7 +170,7 @@ def cached_horizon(function, depends_on, versions, now):
     stamp = hashlib.sha1(
         repr(sorted((table, versions.get(table)) for table in depends_on)).encode()
     ).hexdigest()
-    key = f"{PREFIX}:horizon:{name}:{stamp}"
+    key = f"pagecache:horizon:{name}:{stamp}"
     stored = cache.get(key)
     if stored is not None and (stored["until"] is None or stored["until"] > now):
         return stored["until"]
@@ -183,9 +183,23 @@ def cached_horizon(function, depends_on, versions, now):
 # Pages
 
 
+@functools.cache
+def release():
+    """A digest of what renders pages besides the data: templates, compiled translations and
+    the static files' manifest. Pages stored by an older release are never served by a newer
+    one, which a shared Redis would otherwise do until midnight after a deploy."""
+    digest = hashlib.sha256()
+    roots = [Path(settings.BASE_DIR) / "templates", *map(Path, settings.LOCALE_PATHS)]
+    files = [path for root in roots for path in sorted(root.rglob("*")) if path.is_file()]
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    for path in [*files, manifest] if manifest.exists() else files:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def page_key(request):
     url = request.build_absolute_uri()
-    return f"{PREFIX}:page:{hashlib.sha256(url.encode()).hexdigest()}"
+    return f"pagecache:page:{release()}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 def anonymous(request):
@@ -226,7 +240,7 @@ def cached_page(view):
             entry = found.get(key)
             if entry is not None and fresh(entry, versions):
                 return respond(request, entry, "hit")
-            return render_and_store(request, key, versions, view, args, kwargs)
+            return render_and_store(request, key, versions, entry, view, args, kwargs)
         except RedisError:
             # Pages go on without the cache (a view's GET has no side effect to repeat).
             logger.warning("Page cache unavailable; %s served uncached", request.path)
@@ -247,7 +261,7 @@ def with_headers(request, response):
     if not storable(request, response):
         return response
     patch_vary_headers(response, ["Cookie"])
-    if CSRF_INPUT.search(response.content):
+    if CSRF_INPUT.search(response.content) or not anonymous(request):
         patch_cache_control(response, private=True, no_store=True)
         return response
     etag = f'"{hashlib.md5(response.content).hexdigest()}"'
@@ -272,8 +286,9 @@ def fresh(entry, versions):
     )
 
 
-def render_and_store(request, key, versions, view, args, kwargs):
-    """Render the page for ``request`` and store it with ``versions``, read before."""
+def render_and_store(request, key, versions, stale, view, args, kwargs):
+    """Render the page for ``request`` and store it with ``versions``, read before, in place
+    of ``stale`` (the entry it replaces, or None)."""
     now = timezone.now()
     reading = set()
     token = _reading.set(reading)
@@ -286,14 +301,20 @@ def render_and_store(request, key, versions, view, args, kwargs):
     tables = frozenset(reading) & known_tables()
     until = expiry(request, tables, versions, now)
     body, uses_csrf = CSRF_INPUT.subn(rb"\1" + CSRF_PLACEHOLDER + rb"\3", response.content)
+    etag = None if uses_csrf else f'"{hashlib.md5(body).hexdigest()}"'
+    modified = math.floor(now.timestamp())
+    if stale is not None and stale["etag"] != etag and modified <= stale["modified"]:
+        # Changed within the second the old copy was made: Last-Modified (whole seconds)
+        # must still move on, or a reader sending If-Modified-Since would get a 304.
+        modified = stale["modified"] + 1
     entry = {
         "versions": {table: versions[table] for table in tables},
         "expires": until.timestamp(),
         "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
         "body": body,
         "csrf": bool(uses_csrf),
-        "etag": None if uses_csrf else f'"{hashlib.md5(body).hexdigest()}"',
-        "modified": math.floor(now.timestamp()),
+        "etag": etag,
+        "modified": modified,
     }
     seconds = math.ceil(entry["expires"] - timezone.now().timestamp())
     if seconds > 0:

@@ -6,9 +6,13 @@ behind a reverse proxy, ``CLIENT_ADDRESS_HEADER`` naming the header the proxy se
 """
 
 import ipaddress
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request):
@@ -38,17 +42,29 @@ def allow(request, scope, limit, seconds):
 
 
 def allow_key(key, limit, seconds):
-    """Count one attempt for ``key`` against ``limit`` per ``seconds``; False once over."""
+    """Count one attempt for ``key`` against ``limit`` per ``seconds``; False once over.
+
+    Without a cache to count in (Redis unreachable) the attempt is allowed and a warning
+    logged: residents booking or checking in matter more than the limits for that while."""
     key = f"ratelimit:{key}"
-    cache.add(key, 0, timeout=seconds)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds)
-        count = 1
+        cache.add(key, 0, timeout=seconds)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=seconds)
+            count = 1
+    except RedisError:
+        logger.warning("Rate limits unavailable: the cache cannot be reached")
+        return True
     return count <= limit
 
 
 def is_exhausted(key, limit):
-    """Whether ``key`` has used up ``limit`` without counting another attempt."""
-    return cache.get(f"ratelimit:{key}", 0) >= limit
+    """Whether ``key`` has used up ``limit`` without counting another attempt (not while the
+    cache cannot be reached, as above)."""
+    try:
+        return cache.get(f"ratelimit:{key}", 0) >= limit
+    except RedisError:
+        logger.warning("Rate limits unavailable: the cache cannot be reached")
+        return False

@@ -235,3 +235,10 @@ def test_demo_lesson_is_labelled(client):
     lesson = factories.lesson(is_demo=True)
     page = client.get(lesson.get_absolute_url()).content.decode()
     assert 'demo-label"' in page
+
+
+def test_event_list_year_of_thousands_of_digits_shows_the_latest(client):
+    factories.event()
+    response = client.get(reverse("events:event_list"), {"year": "9" * 5000})
+    assert response.status_code == 200
+    assert response.context["year"] == response.context["years"][0]

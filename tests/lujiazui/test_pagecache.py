@@ -368,6 +368,9 @@ def test_page_served_and_write_kept_when_cache_unreachable(client):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
     }
+    route = build_route(stops=2)
+    booking = book_confirmed_today(route, phone="13900001234")
+    stop = route.stops.get(number=1)
     with override_settings(CACHES={"default": unreachable}):
         response = client.get(event.get_absolute_url())
         assert response.status_code == 200
@@ -375,4 +378,41 @@ def test_page_served_and_write_kept_when_cache_unreachable(client):
         assert "旧标题" in response.content.decode()
         event.title = "新标题"
         event.save()
+        # the rate limits count in the cache: without it, check-ins still go through
+        reply = client.post(
+            stop.get_absolute_url(), {"reference": booking.reference, "phone_last_four": "1234"}
+        )
+        assert reply.status_code == 303
     assert Event.objects.get(pk=event.pk).title == "新标题"
+    assert booking.check_ins.count() == 1
+
+
+def test_last_modified_moves_on_when_page_changes_within_a_second(client):
+    event = factories.event(title="旧标题")
+    moment = timezone.now()
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        first = client.get(event.get_absolute_url())
+        event.title = "新标题"
+        event.save()
+        again = client.get(
+            event.get_absolute_url(), headers={"If-Modified-Since": first["Last-Modified"]}
+        )
+    assert again.status_code == 200
+    assert "新标题" in again.content.decode()
+    assert again["Last-Modified"] != first["Last-Modified"]
+
+
+def test_page_of_another_release_not_served(client, monkeypatch):
+    event = factories.event()
+    served(client, event.get_absolute_url())
+    assert served(client, event.get_absolute_url())[0] == "hit"
+    monkeypatch.setattr(pagecache, "release", lambda: "next-release")
+    assert served(client, event.get_absolute_url())[0] == "miss"
+
+
+def test_page_for_signed_in_staff_private(login):
+    event = factories.event()
+    staff, _user = login("内容编辑")
+    response = staff.get(event.get_absolute_url())
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]

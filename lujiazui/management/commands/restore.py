@@ -11,6 +11,7 @@ from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from lujiazui import backups
 from lujiazui.models import SiteSettings
@@ -46,13 +47,15 @@ class Command(BaseCommand):
             manifest = self.unpack(Path(archive), staging)
             # Everything, content types and permissions too, comes back with its own keys:
             # those migrate made would clash with the archive's, so every table is emptied.
-            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-            if manifest["data"]:
-                # loaddata saves rows as they are (no save(), no renditions, no search
-                # indexing); history must not record the restore as new changes either.
-                with disable_auditlog():
-                    paths = [str(staging / name) for name in manifest["data"]]
-                    call_command("loaddata", *paths, verbosity=0)
+            # One transaction: a load that fails leaves the database as it was, not empty.
+            with transaction.atomic():
+                call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+                if manifest["data"]:
+                    # loaddata saves rows as they are (no save(), no renditions, no search
+                    # indexing); history must not record the restore as new changes either.
+                    with disable_auditlog():
+                        paths = [str(staging / name) for name in manifest["data"]]
+                        call_command("loaddata", *paths, verbosity=0)
             for name in manifest["media"]:
                 target = media_root / name
                 target.parent.mkdir(parents=True, exist_ok=True)
