@@ -141,6 +141,7 @@ class CheckInForm(forms.Form):
     phone_last_four = forms.RegexField(
         label=_("Last four digits of the contact's mobile number"),
         regex=r"^[0-9]{4}$",
+        strip=True,  # RegexField keeps spaces otherwise; a phone keyboard may add one
         error_messages={"invalid": _("Enter four digits.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
