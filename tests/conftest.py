@@ -5,12 +5,14 @@ import subprocess
 import tempfile
 import time
 
+import hypothesis
 import pytest
 import redis
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
+from hypothesis import HealthCheck, Phase
 
 from lujiazui.models import CACHE_KEY, SiteSettings
 
@@ -110,8 +112,23 @@ def redis_url():
     process.wait()
 
 
-# Hypothesis (tests/*/test_properties.py) keeps its caches outside the repository; the
-# property tests also keep no example database (``database=None``).
+# Hypothesis (tests/*/test_properties.py) keeps its caches outside the repository, and no
+# example database; no deadline (pages take a while); each test sets its max_examples.
 os.environ.setdefault(
     "HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "lujiazui-hypothesis")
 )
+hypothesis.settings.register_profile(
+    "lujiazui",
+    deadline=None,
+    database=None,
+    derandomize=False,
+    print_blob=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
+hypothesis.settings.load_profile("lujiazui")

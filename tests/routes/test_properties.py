@@ -19,7 +19,7 @@ from django.db.models import Q, Sum
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lujiazui import ratelimit
@@ -46,24 +46,6 @@ ALLOWED = {200, 303, 400, 403, 404, 429}
 PREFIXES = ["", "/zh-hant", "/en"]
 CAPACITY = 30
 PHONE = "13800138000"
-
-
-def property_settings(max_examples):
-    """Enough examples, no deadline (pages take a while), nothing written into the repo."""
-    return settings(
-        max_examples=max_examples,
-        deadline=None,
-        database=None,
-        derandomize=False,
-        print_blob=True,
-        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
-        suppress_health_check=[
-            HealthCheck.function_scoped_fixture,
-            HealthCheck.too_slow,
-            HealthCheck.data_too_large,
-            HealthCheck.large_base_example,
-        ],
-    )
 
 
 # ------------------------------------------------------------------ strategies
@@ -419,7 +401,7 @@ def test_booking_form_survives_generated_submissions(booking_route):
     client = Client()
     sent = {"posts": 0, "booked": 0, "limited": 0}
 
-    @property_settings(max_examples=BOOKING_SUBMISSIONS // POSTS_PER_EXAMPLE)
+    @settings(max_examples=BOOKING_SUBMISSIONS // POSTS_PER_EXAMPLE)
     @given(
         earlier=earlier_bookings,
         submissions=st.lists(
@@ -549,7 +531,7 @@ def test_check_in_form_survives_generated_submissions(check_in_route):
     client = Client()
     sent = {"posts": 0, "checked_in": 0, "limited": 0}
 
-    @property_settings(max_examples=CHECK_IN_SUBMISSIONS // POSTS_PER_EXAMPLE)
+    @settings(max_examples=CHECK_IN_SUBMISSIONS // POSTS_PER_EXAMPLE)
     @given(
         submissions=st.lists(
             check_in_submission(confirmed, pending),
@@ -635,7 +617,7 @@ def test_forms_without_csrf_token_are_refused_with_403(booking_route, check_in_r
     client = Client(enforce_csrf_checks=True)
     sent = {"posts": 0}
 
-    @property_settings(max_examples=CSRF_SUBMISSIONS)
+    @settings(max_examples=CSRF_SUBMISSIONS)
     @given(
         data=booking_data(keys),
         token=st.one_of(st.just(MISSING), texts),

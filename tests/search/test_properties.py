@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.models import SearchDocument
@@ -61,24 +61,6 @@ WORDS = [
 ]
 SEPARATORS = [" ", "\u3000", "\t", "\x00", "\n", "\u200b", "\u202e", ",", "，", "“"]
 DANGEROUS = re.compile(r'[<>"]')
-
-
-def property_settings(max_examples):
-    """Enough examples, no deadline, nothing written into the repo."""
-    return settings(
-        max_examples=max_examples,
-        deadline=None,
-        database=None,
-        derandomize=False,
-        print_blob=True,
-        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
-        suppress_health_check=[
-            HealthCheck.function_scoped_fixture,
-            HealthCheck.too_slow,
-            HealthCheck.data_too_large,
-            HealthCheck.large_base_example,
-        ],
-    )
 
 
 texts = st.one_of(
@@ -175,7 +157,7 @@ def test_search_survives_generated_queries(indexed):
     client = Client()
     sent = {"searches": 0, "with_results": 0, "refused": 0}
 
-    @property_settings(max_examples=SEARCHES)
+    @settings(max_examples=SEARCHES)
     @given(
         q=field(queries),
         kind=field(kinds),
