@@ -14,12 +14,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.utils import translation
 from django.utils.log import log_response
 from django.views import defaults
 from django.views.decorators.cache import never_cache
+
+from . import reading
 
 # How psycopg's and sqlite3's "cannot connect" / "connection lost" surface through Django.
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -32,10 +34,11 @@ def database_unavailable(request, error):
     """The 503 page for ``error``, logged once, as one line: the reason, not a traceback.
 
     Rendered without the request (no context processors: the footer's site settings come
-    from the database), in the language the URL's prefix names, like the 500 page."""
+    from the database), in the language the URL's prefix names, like the 500 page; in the
+    reader's reading mode (a cookie, no database)."""
     language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     with translation.override(language):
-        body = loader.get_template("503.html").render()
+        body = loader.get_template("503.html").render({"reading_mode": reading.mode(request)})
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Content-Language"] = language
@@ -55,11 +58,14 @@ def database_unavailable(request, error):
 def server_error(request):
     """``handler500``: a database error raised outside a view (in a middleware, or while
     rendering the 404 page, whose footer reads the site settings) reaches Django's handler
-    directly, never ``DatabaseUnavailableMiddleware``; it gets the same 503 page."""
+    directly, never ``DatabaseUnavailableMiddleware``; it gets the same 503 page. Other
+    errors get Django's 500 page, rendered like its own (no context processors) but in the
+    reader's reading mode."""
     error = sys.exc_info()[1]
     if isinstance(error, DATABASE_ERRORS):
         return database_unavailable(request, error)
-    return defaults.server_error(request)
+    template = loader.get_template(defaults.ERROR_500_TEMPLATE_NAME)
+    return HttpResponseServerError(template.render({"reading_mode": reading.mode(request)}))
 
 
 class CacheRoundTripFailed(Exception):

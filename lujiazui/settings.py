@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lujiazui.context_processors.site",
+                "lujiazui.context_processors.reading_mode",
             ],
         },
     },
@@ -196,8 +197,8 @@ X_FRAME_OPTIONS = "DENY"
 #   the admin pages with an editor and nowhere else;
 # * the stylesheet its editor (TipTap) writes into the page, allowed by the hash of its text
 #   (django-prose-editor 0.28; tests/lujiazui/test_csp.py fails when an upgrade changes it).
-# Images may also be data: URIs, for base.html's empty icon (`<link rel="icon" href="data:,">`,
-# which keeps browsers from asking for /favicon.ico); an image cannot run script.
+# Images from this host only, the icon too (static/img/favicon.svg, named in the pages' head,
+# so browsers do not ask for /favicon.ico); no data: URIs, which nothing here needs.
 # Style attributes set by the admin's scripts go through the CSSOM, which CSP allows; style
 # attributes in markup are refused like inline <style>. Proved in Chromium by
 # tests/e2e/test_csp.py; the header as served is in the README ("Security headers").
@@ -207,7 +208,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [csp.SELF],
         "script-src": [csp.SELF, csp.NONCE],
         "style-src": [csp.SELF, PROSE_EDITOR_STYLE_HASH],
-        "img-src": [csp.SELF, "data:"],
+        "img-src": [csp.SELF],
         "connect-src": [csp.SELF],
         "object-src": [csp.NONE],
         "base-uri": [csp.SELF],

@@ -43,6 +43,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("", cached_page(views.home), name="home"),
     path("network/", cached_page(views.network), name="network"),
+    path("reading/", views.reading_mode, name="reading_mode"),
     path("", include("events.urls")),
     path("", include("speakers.urls")),
     path("", include("routes.urls")),

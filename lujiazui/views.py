@@ -1,14 +1,18 @@
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from events.models import Event, Lesson
 from routes.models import Route
 from speakers.models import Organization
 
+from . import reading
 from .pages import absolute_url
 
 HOME_EVENTS = 3
@@ -56,3 +60,27 @@ def robots_txt(request):
     response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
     patch_cache_control(response, public=True, max_age=ROBOTS_MAX_AGE)
     return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def reading_mode(request):
+    """``/reading/``: choose large text and high contrast, or standard (lujiazui/reading.py).
+    A form posted with CSRF, not a link that changes state; then back to the page the reader
+    came from (``next``, when it is on this site), else home. Never cached: it holds a CSRF
+    token, and its answer to a POST sets a cookie."""
+    source = request.POST if request.method == "POST" else request.GET
+    next_url = reading.safe_next(request, source.get("next"))
+    error = None
+    if request.method == "POST":
+        chosen = reading.CHOICES.get(request.POST.get("mode", ""))
+        if chosen is not None:
+            response = HttpResponseRedirect(next_url or reverse("home"), status=303)
+            return reading.remember(response, chosen, request)
+        error = _("Please choose standard or large text.")
+    return render(
+        request,
+        "reading.html",
+        {"next": next_url, "error": error},
+        status=400 if error else 200,
+    )

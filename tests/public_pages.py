@@ -209,6 +209,11 @@ def privacy(n):
     return [(reverse("routes:privacy"), [])]
 
 
+def reading_mode(n):
+    """The reading-mode preference: interface text and a form, the same whatever the data."""
+    return [(reverse("reading_mode"), ['name="mode" value="large"'])]
+
+
 def search(n):
     """``n`` of each kind whose names hold the word searched for."""
     red = build_route(stops=0)
@@ -289,6 +294,7 @@ PAGES = {
     "routes:sign": sign,
     "routes:book": book,
     "routes:privacy": privacy,
+    "reading_mode": reading_mode,
     "check_in_link": check_in_link,
     "search:results": search,
     "sitemap": sitemap,
