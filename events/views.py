@@ -2,6 +2,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import render
 from django.utils import timezone
 
+from lujiazui import pagecache
 from lujiazui.pages import chosen_filter, get_public_or_preview, paginate, render_page
 from speakers.models import prefetch_positions
 
@@ -16,9 +17,11 @@ def event_list(request):
     events = Event.objects.published()
     past = events.past()
     years = past_years(past)
-    year = request.GET.get("year", "")
-    year = int(year) if len(year) == 4 and year.isascii() and year.isdigit() else None
+    asked = request.GET.get("year", "")
+    year = int(asked) if len(asked) == 4 and asked.isascii() and asked.isdigit() else None
     year = year if year in years else None
+    if "year" in request.GET and str(year) != asked:
+        pagecache.skip(request)  # no such year: shown as the latest, not kept under this one
     year = year or (years[0] if years else None)
     return render(
         request,

@@ -1,6 +1,7 @@
 """The language switcher: links to the page the reader is on, in each language."""
 
 from django.conf import settings
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language, get_language_from_path
 
 
@@ -11,7 +12,10 @@ def language_links(request):
     none), so swapping the prefix is enough, and it also works on pages that do not resolve,
     such as a 404, where ``translate_url`` gives up.
     """
-    path = request.get_full_path()
+    # The query as the view saw it: a cached page's view sees only the parameters that choose
+    # its content, so a stored copy never passes one reader's ?from=… on to the next.
+    query = request.GET.urlencode()
+    path = escape_uri_path(request.path) + (f"?{query}" if query else "")
     prefix = get_language_from_path(request.path_info)
     if prefix:
         path = path[len(prefix) + 1 :]

@@ -1,6 +1,8 @@
 """Whole public pages kept for anonymous readers in Django's cache, and never served stale.
 
-A stored page stays right because of three records kept beside it:
+``PageCacheMiddleware``, the outermost middleware, answers a stored page before anything
+else runs; views wrapped in ``cached_page`` render the pages it stores. A stored page stays
+right because of three records kept beside it:
 
 * **Tables.** While a page renders, the tables its queries read are noted. Every write to a
   table (any INSERT, UPDATE or DELETE through Django's connections: the ORM, bulk updates,
@@ -11,12 +13,20 @@ A stored page stays right because of three records kept beside it:
 * **Time.** What ``published()``, upcoming and past events and the booking window show also
   changes with the clock. Apps register *horizons*, functions giving the next such moment
   for the tables a page read, and a view can name one with ``valid_until``; a page is kept
-  until the earliest, and never past the next midnight in the site's time zone.
+  until the earliest, never past the next midnight in the site's time zone, and never
+  longer than ``PAGE_CACHE_MAX_AGE`` (which bounds the harm of a version change lost on
+  the way to Redis).
 * **Readers.** Only GET and HEAD requests without a session or messages cookie (so never
   staff) are served from the cache, and only their 200 answers that the view did not mark
   private, no-store or with a cookie or ``Vary`` of its own (previews, check-in results) are
   stored. A page with a form is stored with a placeholder where its CSRF token goes; each
   reader gets their own token in it, and such pages stay ``private, no-store`` for browsers.
+  The reading mode (``reading.mode``) is part of the key.
+
+A page is keyed by its URL with only the query parameters of ``PAGE_PARAMETERS``, the only
+ones its view sees, so links shared in WeChat (``?from=groupmessage``) share one copy. A
+query naming no real page (``?page=99999``, an unknown filter) and search results are not
+stored (``skip``), so that nobody can fill the cache with copies.
 
 Other pages get ``Cache-Control: public, max-age=0, must-revalidate`` with an ``ETag`` and a
 ``Last-Modified``, so a browser or proxy asks again each time and gets a bodiless 304 when
@@ -24,7 +34,9 @@ nothing changed. The versions and pages live in the default cache: with ``PAGE_C
 that must be one cache shared by every process (Redis, ``CACHE_URL``).
 """
 
+import contextlib
 import contextvars
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -39,24 +51,32 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.http import HttpResponse, QueryDict
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from redis.exceptions import RedisError
 
+from . import reading
+
 CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")([A-Za-z0-9]+)(")')
 QUOTED_NAME = re.compile(r'"(\w+)"')
+# The table a statement writes (after a schema, if one is named: "public"."events_event").
 WRITE = re.compile(
-    r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE)\s+"?(\w+)"?', re.I
+    r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE)\s+"
+    r'(?:"?\w+"?\.)?"?(\w+)"?',
+    re.I,
 )
-# Headers the view sets that a stored copy repeats; the rest come from the middleware.
-KEPT_HEADERS = ("Content-Type", "Cache-Control", "Content-Disposition", "X-Robots-Tag")
+# A stored page keeps every header of the answer it was first sent with but these.
+NOT_REPLAYED = frozenset(("X-Page-Cache", "Date", "Content-Length"))
+# The query parameters the views of cached pages read; they see no other (page_query).
+PAGE_PARAMETERS = ("page", "p", "year", "series", "kind", "q", "checked")
 
 logger = logging.getLogger(__name__)
-_reading = contextvars.ContextVar("pagecache_reading", default=None)
+_tables_read = contextvars.ContextVar("pagecache_tables_read", default=None)
+_tables_written = contextvars.ContextVar("pagecache_tables_written", default=None)
 _horizons = []
 
 
@@ -99,18 +119,43 @@ def track_queries(execute, sql, params, many, context):
     """Database execute wrapper, on every connection: notes the tables read while a page
     renders, and marks the tables a statement writes as changed once it commits."""
     result = execute(sql, params, many, context)
-    reading = _reading.get()
-    if reading is not None:
-        reading.update(QUOTED_NAME.findall(sql))
+    tables_read = _tables_read.get()
+    if tables_read is not None:
+        tables_read.update(QUOTED_NAME.findall(sql))
     written = WRITE.match(sql)
     if written:
         # TRUNCATE names several tables (a test database's flush); the others one.
         tables = set(QUOTED_NAME.findall(sql)) if written[0].lstrip()[:1] in "Tt" else {written[1]}
-        # robust: a cache that cannot be reached must not turn a committed write into an error.
-        transaction.on_commit(
-            lambda: changed(tables), using=context["connection"].alias, robust=True
-        )
+        in_bulk = _tables_written.get()
+        connection = context["connection"]
+        if in_bulk is not None:
+            in_bulk.update(tables)
+        elif connection.in_atomic_block or connection.get_autocommit():
+            # robust: a cache that cannot be reached must not turn a committed write into an
+            # error.
+            transaction.on_commit(lambda: changed(tables), using=connection.alias, robust=True)
+        else:
+            # set_autocommit(False) has no on_commit: marked at once, so a page stored from
+            # the old rows before the commit lasts at most PAGE_CACHE_MAX_AGE.
+            try:
+                changed(tables)
+            except RedisError:
+                logger.warning("Page cache unavailable; %s not marked changed", tables)
     return result
+
+
+@contextlib.contextmanager
+def writes_in_bulk():
+    """Inside a transaction that writes many rows (``restore``): the tables written are
+    marked changed once, when it commits, instead of once per statement, which for a large
+    site would be a million cache writes."""
+    tables = set()
+    token = _tables_written.set(tables)
+    try:
+        yield
+    finally:
+        _tables_written.reset(token)
+    transaction.on_commit(lambda: changed(tables), robust=True)
 
 
 def install(connection, **kwargs):
@@ -122,9 +167,9 @@ def install(connection, **kwargs):
 def note_read(*tables):
     """Record that the page being rendered shows data of ``tables`` read some other way than
     by a query (e.g. from a cache filled from them)."""
-    reading = _reading.get()
-    if reading is not None:
-        reading.update(tables)
+    tables_read = _tables_read.get()
+    if tables_read is not None:
+        tables_read.update(tables)
 
 
 # Time
@@ -156,8 +201,13 @@ def next_midnight(now):
 
 
 def expiry(request, tables, versions, now):
-    """When a page rendered now from ``tables`` stops being right by the clock alone."""
-    moments = [next_midnight(now), getattr(request, "_page_valid_until", None)]
+    """When a page rendered now from ``tables`` stops being right by the clock alone, or
+    ``PAGE_CACHE_MAX_AGE`` from now if sooner."""
+    moments = [
+        now + datetime.timedelta(seconds=settings.PAGE_CACHE_MAX_AGE),
+        next_midnight(now),
+        getattr(request, "_page_valid_until", None),
+    ]
     for depends_on, function in _horizons:
         if depends_on & tables:
             moments.append(cached_horizon(function, depends_on, versions, now))
@@ -197,8 +247,24 @@ def release():
     return digest.hexdigest()[:16]
 
 
+def page_query(query):
+    """``query`` (a QueryDict) with only the parameters of ``PAGE_PARAMETERS``: what a cached
+    page's view sees, so that the rest (WeChat's ``?from=groupmessage``, tracking tags) can
+    neither change a page nor make another copy of it."""
+    if not query:
+        return query
+    kept = QueryDict(mutable=True)
+    for name in PAGE_PARAMETERS:
+        if name in query:
+            kept.setlist(name, query.getlist(name))
+    kept._mutable = False
+    return kept
+
+
 def page_key(request):
-    url = request.build_absolute_uri()
+    """The page's URL with only ``PAGE_PARAMETERS``, and the reader's reading mode."""
+    query = page_query(request.GET).urlencode()
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{query}#{reading.mode(request)}"
     return f"pagecache:page:{release()}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
@@ -224,27 +290,106 @@ def storable(request, response):
     )
 
 
-def cached_page(view):
-    """Serve ``view``'s page from the page cache when allowed, and give its answers the cache
-    headers they need; see the module docstring."""
+def skip(request):
+    """Do not store the page being rendered for ``request``: e.g. search results (one per
+    typed text) or a query naming no real page (``?page=99999``), which would otherwise let
+    anyone fill the cache with copies."""
+    request._page_skipped = True
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (settings.PAGE_CACHE and anonymous(request)):
-            return with_headers(request, rendered(view(request, *args, **kwargs)))
+
+@dataclasses.dataclass
+class Lookup:
+    """What ``PageCacheMiddleware`` found for a request it let through."""
+
+    key: str
+    versions: dict
+    entry: dict | None
+    rendered: dict | None = None  # the entry ``cached_page`` rendered, for the middleware
+
+
+class PageCacheMiddleware:
+    """The outermost middleware: answers a stored page before any other middleware, view or
+    database is involved, and stores the pages ``cached_page`` views render.
+
+    A page is stored with every header the other middleware gave it (security headers, CSP,
+    ``Content-Language``), which are the same for each anonymous reader of a URL; an answer
+    with a cookie (but the CSRF cookie) or a CSP nonce is not stored. A page with a form
+    gets the reader's own CSRF token through Django's CSRF middleware, run around the stored
+    copy alone (the CSRF secret is in a cookie, not the session). Static and media files are
+    never looked up.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.files = tuple(url for url in (settings.STATIC_URL, settings.MEDIA_URL) if url)
+
+    def __call__(self, request):
+        if not (settings.PAGE_CACHE and anonymous(request)) or request.path.startswith(self.files):
+            return self.get_response(request)
         key = page_key(request)
         try:
             # One round trip: the stored page and the versions of all tables.
             found = cache.get_many([key, *version_keys()])
             versions = table_versions(found)
-            entry = found.get(key)
-            if entry is not None and fresh(entry, versions):
-                return respond(request, entry, "hit")
-            return render_and_store(request, key, versions, entry, view, args, kwargs)
         except RedisError:
             # Pages go on without the cache (a view's GET has no side effect to repeat).
             logger.warning("Page cache unavailable; %s served uncached", request.path)
+            return self.get_response(request)
+        entry = found.get(key)
+        if entry is not None and fresh(entry, versions):
+            if entry["csrf"]:
+                return CsrfViewMiddleware(lambda request: replay(request, entry))(request)
+            return replay(request, entry)
+        request._page_lookup = lookup = Lookup(key, versions, entry)
+        response = self.get_response(request)
+        if lookup.rendered is not None and response.status_code == 200:
+            store(lookup.key, lookup.rendered, response)
+        return response
+
+
+def replay(request, entry):
+    """A stored page as it was first sent, with the reader's CSRF token in its form, or a 304
+    when the reader's copy is current."""
+    body = entry["body"]
+    if entry["csrf"]:
+        body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(body, headers=entry["headers"])
+    response["Content-Length"] = len(body)
+    response["X-Page-Cache"] = "hit"
+    if entry["csrf"]:
+        return response  # private, no-store: nothing to revalidate
+    return get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["modified"], response=response
+    )
+
+
+def store(key, entry, response):
+    """Keep ``entry`` until it expires, with the headers ``response`` was sent with."""
+    personal = set(response.cookies) - {settings.CSRF_COOKIE_NAME}
+    if personal or "nonce-" in response.get("Content-Security-Policy", ""):
+        return
+    entry["headers"] = {name: value for name, value in response.items() if name not in NOT_REPLAYED}
+    seconds = math.ceil(entry["expires"] - timezone.now().timestamp())
+    if seconds > 0:
+        try:
+            cache.set(key, entry, timeout=seconds)
+        except RedisError:
+            logger.warning("Page cache unavailable; %s not stored", key)
+
+
+def cached_page(view):
+    """Let ``PageCacheMiddleware`` serve and store ``view``'s pages when allowed, give its
+    answers the cache headers they need, and show it only ``PAGE_PARAMETERS``; see the module
+    docstring."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.GET = page_query(request.GET)
+        lookup = getattr(request, "_page_lookup", None)
+        if lookup is None:
+            # Not for the page cache: staff, a POST, the cache off or unreachable.
             return with_headers(request, rendered(view(request, *args, **kwargs)))
+        return render_for_storing(request, lookup, view, args, kwargs)
 
     return wrapper
 
@@ -286,55 +431,40 @@ def fresh(entry, versions):
     )
 
 
-def render_and_store(request, key, versions, stale, view, args, kwargs):
-    """Render the page for ``request`` and store it with ``versions``, read before, in place
-    of ``stale`` (the entry it replaces, or None)."""
+def render_for_storing(request, lookup, view, args, kwargs):
+    """Render the page for ``request`` and hand the middleware an entry to store with
+    ``lookup.versions``, read before, in place of ``lookup.entry`` (stale, or None)."""
     now = timezone.now()
-    reading = set()
-    token = _reading.set(reading)
+    tables_read = set()
+    token = _tables_read.set(tables_read)
     try:
         response = rendered(view(request, *args, **kwargs))
     finally:
-        _reading.reset(token)
-    if not storable(request, response):
-        return response
-    tables = frozenset(reading) & known_tables()
-    until = expiry(request, tables, versions, now)
+        _tables_read.reset(token)
+    if getattr(request, "_page_skipped", False) or not storable(request, response):
+        return with_headers(request, response)
+    tables = frozenset(tables_read) & known_tables()
+    until = expiry(request, tables, lookup.versions, now)
     body, uses_csrf = CSRF_INPUT.subn(rb"\1" + CSRF_PLACEHOLDER + rb"\3", response.content)
     etag = None if uses_csrf else f'"{hashlib.md5(body).hexdigest()}"'
     modified = math.floor(now.timestamp())
+    stale = lookup.entry
     if stale is not None and stale["etag"] != etag and modified <= stale["modified"]:
         # Changed within the second the old copy was made: Last-Modified (whole seconds)
         # must still move on, or a reader sending If-Modified-Since would get a 304.
         modified = stale["modified"] + 1
-    entry = {
-        "versions": {table: versions[table] for table in tables},
+    lookup.rendered = {
+        "versions": {table: lookup.versions[table] for table in tables},
         "expires": until.timestamp(),
-        "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
+        "headers": {},  # those it is sent with, added by the middleware
         "body": body,
         "csrf": bool(uses_csrf),
         "etag": etag,
         "modified": modified,
     }
-    seconds = math.ceil(entry["expires"] - timezone.now().timestamp())
-    if seconds > 0:
-        cache.set(key, entry, timeout=seconds)
-    return respond(request, entry, "miss", response)
-
-
-def respond(request, entry, outcome, response=None):
-    """The page of ``entry`` for this reader (``response`` when just rendered), with a 304
-    when the reader's copy is current."""
-    if response is None:
-        body = entry["body"]
-        if entry["csrf"]:
-            body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-        response = HttpResponse(body)
-        for name, value in entry["headers"].items():
-            response[name] = value
-    response["X-Page-Cache"] = outcome
+    response["X-Page-Cache"] = "miss"
     patch_vary_headers(response, ["Cookie"])
-    if entry["csrf"]:
+    if uses_csrf:
         patch_cache_control(response, private=True, no_store=True)
         return response
-    return revalidated(request, response, entry["etag"], entry["modified"])
+    return revalidated(request, response, etag, modified)

@@ -6,6 +6,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from . import pagecache
+
 PAGE_SIZE = 24
 
 
@@ -36,8 +38,13 @@ def render_page(request, template, context, is_preview=False):
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
-    """The page of ``queryset`` named by ``?page=``; a bad or too large number gives a real page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """The page of ``queryset`` named by ``?page=``; a bad or too large number gives a real page,
+    which the page cache does not keep under that number."""
+    asked = request.GET.get("page")
+    page = Paginator(queryset, per_page).get_page(asked)
+    if asked is not None and asked != str(page.number):
+        pagecache.skip(request)
+    return page
 
 
 def absolute_url(request, path):
@@ -49,6 +56,11 @@ def absolute_url(request, path):
 
 
 def chosen_filter(request, name, choices):
-    """The value of filter ``name`` in the query string if it is one of ``choices``, else ""."""
+    """The value of filter ``name`` in the query string if it is one of ``choices``, else ""
+    (a page the page cache does not keep under that value)."""
     value = request.GET.get(name, "")
-    return value if value in choices.values else ""
+    if value in choices.values:
+        return value
+    if name in request.GET:
+        pagecache.skip(request)
+    return ""

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Stored public pages for anonymous readers, before anything else runs (lujiazui/pagecache.py).
+    "lujiazui.pagecache.PageCacheMiddleware",
     # A database that cannot be reached: the 503 page instead of 500 (lujiazui/faults.py).
     "lujiazui.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -254,6 +256,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # Whole public pages for anonymous readers (lujiazui/pagecache.py). On by default only with a
 # shared cache: with per-process memory, one worker would not see another's invalidations.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(env.str("CACHE_URL", default="")))
+# The longest a page is stored, in seconds: bounds how long an invalidation lost on the way
+# (Redis unreachable just after a commit, a killed worker) can leave a page stale.
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=300)
 # A bare "hello world" view at /bench/hello/, the yardstick `make bench` measures pages against.
 BENCHMARK_VIEW = env.bool("BENCHMARK_VIEW", default=False)
 

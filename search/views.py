@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from lujiazui import pagecache
 from lujiazui.pages import chosen_filter, paginate
 
 from .models import SearchDocument
@@ -11,6 +12,8 @@ PER_KIND = 5  # results of each kind on the first page; the rest on that kind's 
 def results(request):
     """``?q=`` grouped by kind (one query), or ``?q=&kind=`` one kind, paginated."""
     query = parse_query(request.GET.get("q", ""))
+    if "q" in request.GET:
+        pagecache.skip(request)  # one page per typed text: storing them would fill the cache
     kind = chosen_filter(request, "kind", SearchDocument.Kind)
     context = {
         "query": query,

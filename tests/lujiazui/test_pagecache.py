@@ -9,6 +9,7 @@ import threading
 from unittest import mock
 
 import pytest
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client, override_settings
@@ -16,7 +17,7 @@ from django.utils import timezone, translation
 
 from events import views as event_views
 from events.models import Event, Speech
-from lujiazui import pagecache
+from lujiazui import pagecache, reading
 from lujiazui.models import SiteSettings
 from routes import booking as rules
 from routes.models import BookingSettings, Stop
@@ -416,3 +417,120 @@ def test_page_for_signed_in_staff_private(login):
     response = staff.get(event.get_absolute_url())
     assert "private" in response["Cache-Control"]
     assert "public" not in response["Cache-Control"]
+
+
+def test_hit_answered_before_other_middleware_with_same_headers(client):
+    event = factories.event()
+    url = event.get_absolute_url()
+    with mock.patch.object(
+        SessionMiddleware,
+        "process_request",
+        autospec=True,
+        side_effect=SessionMiddleware.process_request,
+    ) as session:
+        first = client.get(url)
+        assert session.call_count == 1
+        again = client.get(url)
+        assert session.call_count == 1
+    assert (first["X-Page-Cache"], again["X-Page-Cache"]) == ("miss", "hit")
+    assert again.content == first.content
+
+    def sent(response):
+        return {name: value for name, value in response.items() if name != "X-Page-Cache"}
+
+    assert sent(again) == sent(first)
+    assert {"Content-Security-Policy", "Permissions-Policy", "X-Frame-Options"} <= set(sent(again))
+
+
+def test_page_shared_by_urls_differing_in_other_parameters(client):
+    for number in range(25):
+        factories.speaker(name=f"人物{number:02}")
+    outcome, html = served(client, "/speakers/?page=2&from=groupmessage&isappinstalled=0")
+    assert outcome == "miss"
+    assert "page=2" in html  # the language and reading mode links keep the page number
+    assert "groupmessage" not in html
+    outcome, shared = served(client, "/speakers/?page=2")
+    assert outcome == "hit"
+    assert shared == html
+    assert served(client, "/speakers/?from=timeline")[0] == "miss"
+    assert served(client, "/speakers/")[0] == "hit"
+
+
+def test_search_results_never_stored(client):
+    factories.event(title="社区党建活动")
+    for _visit in range(2):
+        response = client.get("/search/?q=党建")
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
+        assert "社区党建活动" in response.content.decode()
+
+
+NO_REAL_PAGE = [
+    "/speakers/?page=99999",
+    "/speakers/?page=",
+    "/organizations/?kind=x",
+    "/events/?year=1",
+]
+
+
+@pytest.mark.parametrize("url", NO_REAL_PAGE)
+def test_page_for_a_query_naming_no_real_page_never_stored(client, url):
+    """Any number or value would otherwise be one more stored copy of a real page."""
+    factories.speaker()
+    for _visit in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
+    assert served(client, url.split("?")[0])[0] == "miss"
+
+
+def test_page_stored_no_longer_than_max_age(client, settings):
+    settings.PAGE_CACHE_MAX_AGE = 60
+    served(client, "/network/")
+    assert served(client, "/network/")[0] == "hit"
+    later = timezone.now() + datetime.timedelta(seconds=61)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert served(client, "/network/")[0] == "miss"
+
+
+def test_page_stored_per_reading_mode(client):
+    served(client, "/network/")
+    assert served(client, "/network/")[0] == "hit"
+    client.cookies[reading.COOKIE_NAME] = reading.LARGE
+    outcome, large = served(client, "/network/")
+    assert outcome == "miss"
+    assert 'class="reading-large"' in large
+    assert served(client, "/network/")[0] == "hit"
+    client.cookies[reading.COOKIE_NAME] = "tampered"
+    outcome, standard = served(client, "/network/")
+    assert outcome == "hit"
+    assert "reading-large" not in standard
+
+
+def test_page_changes_after_write_in_manual_transaction(client):
+    """set_autocommit(False) has no on_commit; the write is marked at once, not refused."""
+    event = factories.event(title="旧标题")
+    served(client, event.get_absolute_url())
+    transaction.set_autocommit(False)
+    try:
+        Event.objects.filter(pk=event.pk).update(title_zh_hans="新标题")
+        transaction.commit()
+    finally:
+        transaction.set_autocommit(True)
+    outcome, html = served(client, event.get_absolute_url())
+    assert outcome == "miss"
+    assert "新标题" in html
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        'UPDATE "events_event" SET "slug" = "slug"',
+        'UPDATE "public"."events_event" SET "slug" = "slug"',
+        "update events_event set slug = slug",
+        'INSERT INTO "events_event" ("id") VALUES (1)',
+        'DELETE FROM main."events_event" WHERE 1 = 0',
+    ],
+)
+def test_written_table_found_in_sql(sql):
+    assert pagecache.WRITE.match(sql)[1] == "events_event"
