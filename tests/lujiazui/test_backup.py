@@ -11,6 +11,7 @@ import tarfile
 import urllib.parse
 import uuid
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from auditlog.models import LogEntry
@@ -21,7 +22,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from events.models import Event
-from lujiazui import backups
+from lujiazui import backups, pagecache
 from lujiazui.models import SiteSettings
 from routes import booking as rules
 from routes.models import CheckIn
@@ -225,3 +226,40 @@ def test_restore_fails_loudly_on_row_count_mismatch(tmp_path):
     rewrite(archive, one_more_event)
     with pytest.raises(CommandError, match="table events_event: 1 rows, 2 in the backup"):
         call_command("restore", str(archive), "--force")
+
+
+def test_backup_never_replaces_a_file_or_follows_a_planted_link(tmp_path):
+    factories.event()
+    existing = tmp_path / "site.tar.gz"
+    existing.write_bytes(b"an older backup")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("backup", str(existing), stdout=io.StringIO())
+    assert existing.read_bytes() == b"an older backup"
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("untouched")
+    (tmp_path / ".new.tar.gz.partial").symlink_to(victim)
+    call_command("backup", str(tmp_path / "new.tar.gz"), stdout=io.StringIO())
+    assert victim.read_text() == "untouched"
+    with tarfile.open(tmp_path / "new.tar.gz", "r:gz") as tar:
+        assert "manifest.json" in tar.getnames()
+
+
+def test_restore_marks_tables_changed_once_for_all_rows(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    """Not once per row: a large site's restore would make a million cache writes."""
+    for _number in range(3):
+        factories.full_event(2)
+    archive = tmp_path / "site.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    with (
+        mock.patch.object(pagecache, "changed") as changed,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("restore", str(archive), "--force", stdout=io.StringIO())
+    marked = [call.args[0] for call in changed.call_args_list]
+    # The load's tables at once, and the site settings again after clearing their copy.
+    assert len(marked) == 2
+    assert {Event._meta.db_table, LogEntry._meta.db_table} <= marked[0]
+    assert marked[1] == {SiteSettings._meta.db_table}

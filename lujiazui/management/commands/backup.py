@@ -49,6 +49,8 @@ class Command(BaseCommand):
             path = path / f"lujiazui-backup-{stamp}.tar.gz"
         if not path.parent.is_dir():
             raise CommandError(f"No such folder: {path.parent}")
+        if path.exists() or path.is_symlink():
+            raise CommandError(f"{path} already exists; a backup never replaces a file.")
         media_root = Path(settings.MEDIA_ROOT)
         with tempfile.TemporaryDirectory() as staging:
             manifest = self.dump(Path(staging))
@@ -59,6 +61,7 @@ class Command(BaseCommand):
             # Written beside the target and renamed at the end: an archive under the final
             # name is always complete.
             partial = path.with_name(f".{path.name}.partial")
+            partial.unlink(missing_ok=True)  # left by a run that was killed
             try:
                 self.write(partial, Path(staging), media_root, manifest)
                 partial.replace(path)
@@ -106,7 +109,8 @@ class Command(BaseCommand):
 
     def write(self, path, staging, media_root, manifest):
         # Readable by this user only: it holds password hashes and residents' contact details.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # A new file (O_EXCL): never through a link planted under its name.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with open(descriptor, "wb") as file, tarfile.open(fileobj=file, mode="w:gz") as archive:
             content = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
             info = tarfile.TarInfo(backups.MANIFEST)

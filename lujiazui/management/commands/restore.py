@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from lujiazui import backups
+from lujiazui import backups, pagecache
 from lujiazui.models import SiteSettings
 
 # What `migrate` itself writes into a new database (content types, permissions, and the
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             # Everything, content types and permissions too, comes back with its own keys:
             # those migrate made would clash with the archive's, so every table is emptied.
             # One transaction: a load that fails leaves the database as it was, not empty.
-            with transaction.atomic():
+            with transaction.atomic(), pagecache.writes_in_bulk():
                 call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
                 if manifest["data"]:
                     # loaddata saves rows as they are (no save(), no renditions, no search
