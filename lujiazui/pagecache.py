@@ -43,7 +43,7 @@ import hashlib
 import logging
 import math
 import re
-import uuid
+import secrets
 from pathlib import Path
 
 from django.apps import apps
@@ -53,7 +53,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
-from django.utils import timezone
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from redis.exceptions import RedisError
@@ -77,6 +78,9 @@ PAGE_PARAMETERS = ("page", "p", "year", "series", "kind", "q", "checked")
 logger = logging.getLogger(__name__)
 _tables_read = contextvars.ContextVar("pagecache_tables_read", default=None)
 _tables_written = contextvars.ContextVar("pagecache_tables_written", default=None)
+# Per process: the tables each stored page read, by page key, for look_up.
+_tables_of = {}
+TABLES_REMEMBERED = 10_000
 _horizons = []
 
 
@@ -97,22 +101,33 @@ def version_keys():
     return {version_key(table): table for table in known_tables()}
 
 
-def table_versions(found):
-    """The current version of every table, from ``found`` (a ``get_many`` of at least the
-    version keys); a table without one (new cache, evicted) gets one now."""
-    keys = version_keys()
-    versions = {table: found[key] for key, table in keys.items() if key in found}
-    missing = [key for key, table in keys.items() if table not in versions]
+def new_version():
+    """A table's version: random, so that no two processes ever give out the same one; an
+    integer, which Django's Redis backend stores and reads back without pickling."""
+    return secrets.randbits(64)
+
+
+def table_versions(found, tables):
+    """The current version of each of ``tables``, from ``found`` (a ``get_many`` that asked
+    for their keys); a table without one (new cache, evicted) gets one now."""
+    versions = {table: found[version_key(table)] for table in tables if version_key(table) in found}
+    missing = [version_key(table) for table in tables if table not in versions]
     if missing:
         for key in missing:
-            cache.add(key, uuid.uuid4().hex, timeout=None)
+            cache.add(key, new_version(), timeout=None)
+        keys = version_keys()
         versions.update((keys[key], value) for key, value in cache.get_many(missing).items())
     return versions
 
 
+def all_versions():
+    """The current version of every table: read before a page renders, whatever it reads."""
+    return table_versions(cache.get_many(list(version_keys())), known_tables())
+
+
 def changed(tables):
     """Give ``tables`` new versions: every stored page that read one of them is out of date."""
-    cache.set_many({version_key(table): uuid.uuid4().hex for table in tables}, timeout=None)
+    cache.set_many({version_key(table): new_version() for table in tables}, timeout=None)
 
 
 def track_queries(execute, sql, params, many, context):
@@ -315,8 +330,9 @@ class PageCacheMiddleware:
     ``Content-Language``), which are the same for each anonymous reader of a URL; an answer
     with a cookie (but the CSRF cookie) or a CSP nonce is not stored. A page with a form
     gets the reader's own CSRF token through Django's CSRF middleware, run around the stored
-    copy alone (the CSRF secret is in a cookie, not the session). Static and media files are
-    never looked up.
+    copy alone (the CSRF secret is in a cookie, not the session). Only addresses of
+    ``cached_page`` views are looked up: static files, the admin, ``/q/`` links and unknown
+    addresses pay nothing.
     """
 
     def __init__(self, get_response):
@@ -324,27 +340,62 @@ class PageCacheMiddleware:
         self.files = tuple(url for url in (settings.STATIC_URL, settings.MEDIA_URL) if url)
 
     def __call__(self, request):
-        if not (settings.PAGE_CACHE and anonymous(request)) or request.path.startswith(self.files):
+        if not (
+            settings.PAGE_CACHE
+            and anonymous(request)
+            and not request.path_info.startswith(self.files)
+            and serves_pages(settings.ROOT_URLCONF, request.path_info)
+        ):
             return self.get_response(request)
         key = page_key(request)
         try:
-            # One round trip: the stored page and the versions of all tables.
-            found = cache.get_many([key, *version_keys()])
-            versions = table_versions(found)
+            entry, versions = look_up(key)
+            if entry is not None and fresh(entry, versions):
+                if entry["csrf"]:
+                    return CsrfViewMiddleware(lambda request: replay(request, entry))(request)
+                return replay(request, entry)
+            versions = all_versions()
         except RedisError:
             # Pages go on without the cache (a view's GET has no side effect to repeat).
             logger.warning("Page cache unavailable; %s served uncached", request.path)
             return self.get_response(request)
-        entry = found.get(key)
-        if entry is not None and fresh(entry, versions):
-            if entry["csrf"]:
-                return CsrfViewMiddleware(lambda request: replay(request, entry))(request)
-            return replay(request, entry)
         request._page_lookup = lookup = Lookup(key, versions, entry)
         response = self.get_response(request)
         if lookup.rendered is not None and response.status_code == 200:
             store(lookup.key, lookup.rendered, response)
         return response
+
+
+def look_up(key):
+    """The entry stored under ``key`` (or None), and the versions of the tables it read.
+
+    A hit takes one round trip: the page and the versions of the tables it read when this
+    process last saw it (``_tables_of``); only if it now reads others are they asked for."""
+    remembered = _tables_of.get(key, ())
+    found = cache.get_many([key, *map(version_key, remembered)])
+    entry = found.get(key)
+    if entry is None:
+        return None, {}
+    tables = tuple(entry["versions"])
+    if tables != remembered:
+        if len(_tables_of) >= TABLES_REMEMBERED:
+            _tables_of.clear()
+        _tables_of[key] = tables
+    return entry, table_versions(found, tables)
+
+
+@functools.lru_cache(maxsize=4096)
+def serves_pages(urlconf, path):
+    """Whether ``path`` is the address of a ``cached_page`` view, in the language its prefix
+    names (i18n_patterns match only the active language's prefix); remembered per address,
+    so that resolving costs once, not on every hit."""
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        try:
+            match = resolve(path, urlconf)
+        except Resolver404:
+            return False
+    return getattr(match.func, "serves_pages", False)
 
 
 def replay(request, entry):
@@ -391,6 +442,7 @@ def cached_page(view):
             return with_headers(request, rendered(view(request, *args, **kwargs)))
         return render_for_storing(request, lookup, view, args, kwargs)
 
+    wrapper.serves_pages = True
     return wrapper
 
 

@@ -534,3 +534,15 @@ def test_page_changes_after_write_in_manual_transaction(client):
 )
 def test_written_table_found_in_sql(sql):
     assert pagecache.WRITE.match(sql)[1] == "events_event"
+
+
+def test_cache_asked_only_for_addresses_of_cached_pages(client):
+    factories.event()
+    with mock.patch.object(pagecache, "cache", wraps=cache) as spy:
+        for url in ("/q/ABC123", "/admin/login/", "/no-such-page/", "/en/no-such-page/"):
+            client.get(url)
+        assert spy.get_many.call_count == 0
+        for url in ("/", "/en/events/"):
+            asked = spy.get_many.call_count
+            assert served(client, url)[0] == "miss"
+            assert spy.get_many.call_count > asked
