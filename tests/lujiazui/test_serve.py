@@ -113,3 +113,23 @@ def test_serve_answers_pages_without_debug(served):
     assert process.wait(timeout=20) == 0
     # Stopping the site stopped its redis-server, which took its folder along.
     assert not list(tmp.glob("lujiazui-redis.*"))
+
+
+@pytest.mark.parametrize(("value", "kept"), [("60", "60 True"), ("", "0 False")])
+def test_database_connection_kept_only_when_asked(value, kept):
+    """scripts/serve asks for 60 s (CONN_MAX_AGE); reused connections are checked first."""
+    shown = subprocess.run(
+        [
+            str(ROOT / ".venv/bin/python"),
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "db = settings.DATABASES['default']; "
+            "print(db['CONN_MAX_AGE'], db.get('CONN_HEALTH_CHECKS', False))",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "lujiazui.settings", "CONN_MAX_AGE": value},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip().splitlines()[-1] == kept
