@@ -6,7 +6,7 @@ from . import calendars, feeds, views
 
 app_name = "events"
 urlpatterns = [
-    path("events/", cached_page(views.event_list), name="event_list"),
+    path("events/", cached_page(views.event_list, parameters=("year", "page")), name="event_list"),
     path("events/feed/rss/", cached_page(feeds.EventFeed()), name="event_feed_rss"),
     path("events/feed/atom/", cached_page(feeds.AtomEventFeed()), name="event_feed_atom"),
     path("events/calendar.ics", cached_page(calendars.events_calendar), name="calendar"),
@@ -16,7 +16,11 @@ urlpatterns = [
         cached_page(calendars.event_calendar),
         name="event_calendar",
     ),
-    path("lessons/", cached_page(views.lesson_list), name="lesson_list"),
+    path(
+        "lessons/",
+        cached_page(views.lesson_list, parameters=("series", "page")),
+        name="lesson_list",
+    ),
     path("lessons/feed/rss/", cached_page(feeds.LessonFeed()), name="lesson_feed_rss"),
     path("lessons/feed/atom/", cached_page(feeds.AtomLessonFeed()), name="lesson_feed_atom"),
     path("lessons/<uslug:slug>/", cached_page(views.lesson_detail), name="lesson"),

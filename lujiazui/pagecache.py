@@ -23,7 +23,8 @@ right because of three records kept beside it:
   reader gets their own token in it, and such pages stay ``private, no-store`` for browsers.
   The reading mode (``reading.mode``) is part of the key.
 
-A page is keyed by its URL with only the query parameters of ``PAGE_PARAMETERS``, the only
+A page is keyed by its URL with only the query parameters its view names (``cached_page(view,
+parameters=…)``), the only
 ones its view sees, so links shared in WeChat (``?from=groupmessage``) share one copy. A
 query naming no real page (``?page=99999``, an unknown filter) and search results are not
 stored (``skip``), so that nobody can fill the cache with copies.
@@ -72,8 +73,8 @@ WRITE = re.compile(
 )
 # A stored page keeps every header of the answer it was first sent with but these.
 NOT_REPLAYED = frozenset(("X-Page-Cache", "Date", "Content-Length"))
-# The query parameters the views of cached pages read; they see no other (page_query).
-PAGE_PARAMETERS = ("page", "p", "year", "series", "kind", "q", "checked")
+# Cache-Control words of an answer that is not the same for every reader.
+PERSONAL_CONTROL = ("private", "no-store", "no-cache")
 
 logger = logging.getLogger(__name__)
 _tables_read = contextvars.ContextVar("pagecache_tables_read", default=None)
@@ -160,17 +161,19 @@ def track_queries(execute, sql, params, many, context):
 
 
 @contextlib.contextmanager
-def writes_in_bulk():
-    """Inside a transaction that writes many rows (``restore``): the tables written are
-    marked changed once, when it commits, instead of once per statement, which for a large
-    site would be a million cache writes."""
+def writes_in_bulk(using=None):
+    """Around many writes (``restore``): the tables written are marked changed once, when the
+    transaction commits (at once outside one), instead of once per statement, which for a
+    large site would be a million cache writes."""
     tables = set()
     token = _tables_written.set(tables)
     try:
         yield
     finally:
         _tables_written.reset(token)
-    transaction.on_commit(lambda: changed(tables), robust=True)
+        # Also after an error: what committed before it must not stay stored; inside a
+        # transaction that rolls back, Django drops this.
+        transaction.on_commit(lambda: changed(tables), using=using, robust=True)
 
 
 def install(connection, **kwargs):
@@ -262,23 +265,24 @@ def release():
     return digest.hexdigest()[:16]
 
 
-def page_query(query):
-    """``query`` (a QueryDict) with only the parameters of ``PAGE_PARAMETERS``: what a cached
-    page's view sees, so that the rest (WeChat's ``?from=groupmessage``, tracking tags) can
-    neither change a page nor make another copy of it."""
+def page_query(query, parameters):
+    """``query`` (a QueryDict) with only ``parameters``, each with its last value (the one
+    ``get`` reads): what a cached page's view sees, so that the rest (WeChat's
+    ``?from=groupmessage``, tracking tags, repeated values) can neither change a page nor
+    make another copy of it."""
     if not query:
         return query
     kept = QueryDict(mutable=True)
-    for name in PAGE_PARAMETERS:
+    for name in parameters:
         if name in query:
-            kept.setlist(name, query.getlist(name))
+            kept[name] = query[name]
     kept._mutable = False
     return kept
 
 
-def page_key(request):
-    """The page's URL with only ``PAGE_PARAMETERS``, and the reader's reading mode."""
-    query = page_query(request.GET).urlencode()
+def page_key(request, parameters):
+    """The page's URL with only its view's ``parameters``, and the reader's reading mode."""
+    query = page_query(request.GET, parameters).urlencode()
     url = f"{request.scheme}://{request.get_host()}{request.path}?{query}#{reading.mode(request)}"
     return f"pagecache:page:{release()}:{hashlib.sha256(url.encode()).hexdigest()}"
 
@@ -301,7 +305,7 @@ def storable(request, response):
         and not response.streaming
         and not response.cookies
         and not response.has_header("Vary")
-        and not any(word in control for word in ("private", "no-store", "no-cache"))
+        and not any(word in control for word in PERSONAL_CONTROL)
     )
 
 
@@ -344,10 +348,10 @@ class PageCacheMiddleware:
             settings.PAGE_CACHE
             and anonymous(request)
             and not request.path_info.startswith(self.files)
-            and serves_pages(settings.ROOT_URLCONF, request.path_info)
+            and page_parameters(settings.ROOT_URLCONF, request.path_info) is not None
         ):
             return self.get_response(request)
-        key = page_key(request)
+        key = page_key(request, page_parameters(settings.ROOT_URLCONF, request.path_info))
         try:
             entry, versions = look_up(key)
             if entry is not None and fresh(entry, versions):
@@ -361,9 +365,15 @@ class PageCacheMiddleware:
             return self.get_response(request)
         request._page_lookup = lookup = Lookup(key, versions, entry)
         response = self.get_response(request)
-        if lookup.rendered is not None and response.status_code == 200:
-            store(lookup.key, lookup.rendered, response)
-        return response
+        entry = lookup.rendered
+        if entry is None or response.status_code != 200:
+            return response
+        store(key, entry, response)
+        if entry["csrf"]:
+            return response
+        return get_conditional_response(
+            request, etag=entry["etag"], last_modified=entry["modified"], response=response
+        )
 
 
 def look_up(key):
@@ -385,17 +395,18 @@ def look_up(key):
 
 
 @functools.lru_cache(maxsize=4096)
-def serves_pages(urlconf, path):
-    """Whether ``path`` is the address of a ``cached_page`` view, in the language its prefix
-    names (i18n_patterns match only the active language's prefix); remembered per address,
-    so that resolving costs once, not on every hit."""
+def page_parameters(urlconf, path):
+    """The query parameters of the ``cached_page`` view at ``path``, or None when another
+    view answers it; resolved in the language its prefix names (i18n_patterns match only the
+    active language's prefix) and remembered per address, so that it costs once, not on
+    every hit."""
     language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
     with translation.override(language):
         try:
             match = resolve(path, urlconf)
         except Resolver404:
-            return False
-    return getattr(match.func, "serves_pages", False)
+            return None
+    return getattr(match.func, "page_parameters", None)
 
 
 def replay(request, entry):
@@ -417,7 +428,12 @@ def replay(request, entry):
 def store(key, entry, response):
     """Keep ``entry`` until it expires, with the headers ``response`` was sent with."""
     personal = set(response.cookies) - {settings.CSRF_COOKIE_NAME}
-    if personal or "nonce-" in response.get("Content-Security-Policy", ""):
+    control = response.get("Cache-Control", "")
+    if (
+        personal
+        or "nonce-" in response.get("Content-Security-Policy", "")
+        or (not entry["csrf"] and any(word in control for word in PERSONAL_CONTROL))
+    ):
         return
     entry["headers"] = {name: value for name, value in response.items() if name not in NOT_REPLAYED}
     seconds = math.ceil(entry["expires"] - timezone.now().timestamp())
@@ -428,21 +444,21 @@ def store(key, entry, response):
             logger.warning("Page cache unavailable; %s not stored", key)
 
 
-def cached_page(view):
-    """Let ``PageCacheMiddleware`` serve and store ``view``'s pages when allowed, give its
-    answers the cache headers they need, and show it only ``PAGE_PARAMETERS``; see the module
-    docstring."""
+def cached_page(view, parameters=()):
+    """Let ``PageCacheMiddleware`` serve and store ``view``'s pages when allowed and give its
+    answers the cache headers they need; see the module docstring. ``parameters`` are the
+    query parameters that choose what the view shows: it sees no other."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        request.GET = page_query(request.GET)
+        request.GET = page_query(request.GET, parameters)
         lookup = getattr(request, "_page_lookup", None)
         if lookup is None:
             # Not for the page cache: staff, a POST, the cache off or unreachable.
             return with_headers(request, rendered(view(request, *args, **kwargs)))
         return render_for_storing(request, lookup, view, args, kwargs)
 
-    wrapper.serves_pages = True
+    wrapper.page_parameters = tuple(parameters)
     return wrapper
 
 
@@ -467,12 +483,18 @@ def with_headers(request, response):
 
 def revalidated(request, response, etag, modified):
     """Ask browsers and proxies to check every time, and answer 304 when they are current."""
+    with_validators(response, etag, modified)
+    return get_conditional_response(request, etag=etag, last_modified=modified, response=response)
+
+
+def with_validators(response, etag, modified):
+    """``Cache-Control`` asking browsers and proxies to check every time, and what they check
+    with: ``ETag`` and, for stored pages, ``Last-Modified``."""
     if not response.has_header("Cache-Control"):
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     response["ETag"] = etag
     if modified is not None:
         response["Last-Modified"] = http_date(modified)
-    return get_conditional_response(request, etag=etag, last_modified=modified, response=response)
 
 
 def fresh(entry, versions):
@@ -518,5 +540,7 @@ def render_for_storing(request, lookup, view, args, kwargs):
     patch_vary_headers(response, ["Cookie"])
     if uses_csrf:
         patch_cache_control(response, private=True, no_store=True)
-        return response
-    return revalidated(request, response, etag, modified)
+    else:
+        # The whole page: the middleware stores it, then answers a reader who has it with 304.
+        with_validators(response, etag, modified)
+    return response

@@ -27,6 +27,7 @@ from events.models import Event, Lesson
 from routes.models import Route, Stop
 from speakers.models import Organization, Speaker
 
+from . import pagecache
 from .alternates import available_languages, hreflang
 from .audit import part_key
 from .pages import absolute_url
@@ -219,6 +220,9 @@ def index(request):
 
 
 def section(request, section):
+    asked = request.GET.get("p")
+    if asked is not None and not (asked.isascii() and asked.isdigit() and asked == str(int(asked))):
+        pagecache.skip(request)  # ?p=01, ?p=+1: Django shows page 1, not kept under them
     response = sitemap_views.sitemap(request, SITEMAPS, section=section)
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response

@@ -26,7 +26,11 @@ urlpatterns = [
     # For monitors and load balancers: language-neutral, never cached.
     path("healthz", faults.healthz, name="healthz"),
     path("sitemap.xml", cached_page(sitemaps.index), name="sitemap"),
-    path("sitemap-<slug:section>.xml", cached_page(sitemaps.section), name="sitemap_section"),
+    path(
+        "sitemap-<slug:section>.xml",
+        cached_page(sitemaps.section, parameters=("p",)),
+        name="sitemap_section",
+    ),
     # Printed on the signs at the stops: permanent, and the same in every language.
     re_path(r"^q/(?P<code>[0-9A-Za-z]{1,16})$", route_views.check_in_link, name="check_in_link"),
 ]

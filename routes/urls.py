@@ -10,7 +10,11 @@ urlpatterns = [
     path("routes/", cached_page(views.route_list), name="route_list"),
     path("routes/<uslug:slug>/", cached_page(views.route_detail), name="route"),
     path("routes/<uslug:slug>/book/", cached_page(booking_views.book), name="book"),
-    path("routes/<uslug:slug>/stops/<int:number>/", cached_page(views.stop_detail), name="stop"),
+    path(
+        "routes/<uslug:slug>/stops/<int:number>/",
+        cached_page(views.stop_detail, parameters=(views.CHECKED_PARAMETER,)),
+        name="stop",
+    ),
     path("routes/<uslug:slug>/stops/<int:number>/sign/", cached_page(views.stop_sign), name="sign"),
     path("bookings/<str:token>/", booking_views.manage, name="manage"),
     path("bookings/<str:token>/calendar.ics", booking_views.calendar, name="calendar"),

@@ -13,6 +13,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
+from lujiazui import pagecache
 from lujiazui.pages import absolute_url
 from lujiazui.ratelimit import allow
 
@@ -105,6 +106,11 @@ def stop_detail(request, slug, number):
 def check_in_progress(request, stop, total):
     """What the page says after a check-in: read from the signed ``?checked=`` value."""
     value = request.GET.get(CHECKED_PARAMETER)
+    if value is None:
+        return None
+    # With the result the page is private; without it (a stale or forged value), it is the
+    # plain stop page, which the page cache must not keep once per such value.
+    pagecache.skip(request)
     if not value:
         return None
     try:

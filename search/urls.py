@@ -6,5 +6,5 @@ from . import views
 
 app_name = "search"
 urlpatterns = [
-    path("search/", cached_page(views.results), name="results"),
+    path("search/", cached_page(views.results, parameters=("q", "kind", "page")), name="results"),
 ]

@@ -67,6 +67,7 @@ def public_pages(token):
         "booking management": f"/bookings/{token}/",
         "cancel": f"/bookings/{token}/cancel/",
         "privacy": "/privacy/",
+        "reading mode": "/reading/?next=/",
         "search results": "/search/?q=陆家嘴",
         "404": "/no-such-page/",
     }

@@ -23,6 +23,7 @@ from django.db import connection
 
 from events.models import Event
 from lujiazui import backups, pagecache
+from lujiazui.management.commands import backup as backup_command
 from lujiazui.models import SiteSettings
 from routes import booking as rules
 from routes.models import CheckIn
@@ -243,6 +244,26 @@ def test_backup_never_replaces_a_file_or_follows_a_planted_link(tmp_path):
     assert victim.read_text() == "untouched"
     with tarfile.open(tmp_path / "new.tar.gz", "r:gz") as tar:
         assert "manifest.json" in tar.getnames()
+    assert (tmp_path / "new.tar.gz").stat().st_mode & 0o077 == 0
+    assert not list(tmp_path.glob(".new.tar.gz.*.partial"))
+
+
+def test_backup_refuses_a_name_taken_while_it_ran(tmp_path, monkeypatch):
+    """Another backup (or anything) that took the name meanwhile is kept, not replaced."""
+    factories.event()
+    target = tmp_path / "site.tar.gz"
+    original_dump = backup_command.Command.dump
+
+    def dump_then_name_taken(self, staging):
+        manifest = original_dump(self, staging)
+        target.write_bytes(b"the other backup")
+        return manifest
+
+    monkeypatch.setattr(backup_command.Command, "dump", dump_then_name_taken)
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("backup", str(target), stdout=io.StringIO())
+    assert target.read_bytes() == b"the other backup"
+    assert [path.name for path in tmp_path.iterdir()] == ["site.tar.gz"]
 
 
 def test_restore_marks_tables_changed_once_for_all_rows(

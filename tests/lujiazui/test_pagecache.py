@@ -20,6 +20,7 @@ from events.models import Event, Speech
 from lujiazui import pagecache, reading
 from lujiazui.models import SiteSettings
 from routes import booking as rules
+from routes import views as routes_views
 from routes.models import BookingSettings, Stop
 from speakers.models import Speaker
 from tests import factories
@@ -274,7 +275,7 @@ def test_form_page_gives_each_reader_their_own_token():
     page = second.get(stop.get_absolute_url())
     assert page["X-Page-Cache"] == "hit"
     assert "private" in page["Cache-Control"] and "no-store" in page["Cache-Control"]
-    stored = cache.get(pagecache.page_key(page.wsgi_request))
+    stored = cache.get(pagecache.page_key(page.wsgi_request, (routes_views.CHECKED_PARAMETER,)))
     assert pagecache.CSRF_PLACEHOLDER in stored["body"]
     assert not TOKEN.search(stored["body"].decode(errors="replace"))
     token = TOKEN.search(page.content.decode())[1]
@@ -454,6 +455,10 @@ def test_page_shared_by_urls_differing_in_other_parameters(client):
     assert shared == html
     assert served(client, "/speakers/?from=timeline")[0] == "miss"
     assert served(client, "/speakers/")[0] == "hit"
+    # Parameters the view does not name (the home page names none) and repeated values.
+    served(client, "/")
+    assert served(client, "/?page=7&year=1999&kind=x")[0] == "hit"
+    assert served(client, "/speakers/?page=2&page=2")[0] == "hit"
 
 
 def test_search_results_never_stored(client):
@@ -470,6 +475,7 @@ NO_REAL_PAGE = [
     "/speakers/?page=",
     "/organizations/?kind=x",
     "/events/?year=1",
+    "/sitemap-events.xml?p=01",
 ]
 
 
@@ -546,3 +552,25 @@ def test_cache_asked_only_for_addresses_of_cached_pages(client):
             asked = spy.get_many.call_count
             assert served(client, url)[0] == "miss"
             assert spy.get_many.call_count > asked
+
+
+def test_stop_page_with_a_stale_check_in_result_never_stored(client):
+    route = build_route(stops=2)
+    stop = route.stops.get(number=1)
+    for _visit in range(2):
+        response = client.get(f"{stop.get_absolute_url()}?checked=forged")
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
+    assert served(client, stop.get_absolute_url())[0] == "miss"
+
+
+def test_page_stored_when_first_reader_already_has_it(client):
+    """A reader revalidating after the copy was dropped (a deploy, an unrelated write) gets a
+    304, and the page is stored for the next reader all the same."""
+    event = factories.event()
+    url = event.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    cache.clear()
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert served(client, url)[0] == "hit"

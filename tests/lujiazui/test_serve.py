@@ -124,7 +124,7 @@ def test_database_connection_kept_only_when_asked(value, kept):
             "-c",
             "import django; django.setup(); from django.conf import settings; "
             "db = settings.DATABASES['default']; "
-            "print(db['CONN_MAX_AGE'], db.get('CONN_HEALTH_CHECKS', False))",
+            "print(db.get('CONN_MAX_AGE', 0), db.get('CONN_HEALTH_CHECKS', False))",
         ],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "lujiazui.settings", "CONN_MAX_AGE": value},

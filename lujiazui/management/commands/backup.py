@@ -58,15 +58,23 @@ class Command(BaseCommand):
                 name: {"sha256": backups.sha256(media_root / name)}
                 for name in backups.media_files(media_root)
             }
-            # Written beside the target and renamed at the end: an archive under the final
-            # name is always complete.
-            partial = path.with_name(f".{path.name}.partial")
-            partial.unlink(missing_ok=True)  # left by a run that was killed
+            # Written beside the target under a name of its own (mkstemp: new, exclusive,
+            # readable by this user only, as it holds password hashes and residents' contact
+            # details), then linked to the final name, which fails if that name was taken
+            # meanwhile: an archive under the final name is always complete and never
+            # replaces another, even with two backups running at once.
+            descriptor, partial = tempfile.mkstemp(
+                dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
+            )
             try:
-                self.write(partial, Path(staging), media_root, manifest)
-                partial.replace(path)
+                self.write(descriptor, Path(staging), media_root, manifest)
+                os.link(partial, path)
+            except FileExistsError:
+                raise CommandError(
+                    f"{path} already exists; a backup never replaces a file."
+                ) from None
             finally:
-                partial.unlink(missing_ok=True)
+                os.unlink(partial)
         rows = sum(manifest["tables"].values())
         self.stdout.write(
             f"Backed up {rows} rows of {len(manifest['tables'])} tables and "
@@ -107,10 +115,7 @@ class Command(BaseCommand):
         manifest["data"] = data
         return manifest
 
-    def write(self, path, staging, media_root, manifest):
-        # Readable by this user only: it holds password hashes and residents' contact details.
-        # A new file (O_EXCL): never through a link planted under its name.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    def write(self, descriptor, staging, media_root, manifest):
         with open(descriptor, "wb") as file, tarfile.open(fileobj=file, mode="w:gz") as archive:
             content = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
             info = tarfile.TarInfo(backups.MANIFEST)
