@@ -23,11 +23,11 @@ right because of three records kept beside it:
   reader gets their own token in it, and such pages stay ``private, no-store`` for browsers.
   The reading mode (``reading.mode``) is part of the key.
 
-A page is keyed by its URL with only the query parameters its view names (``cached_page(view,
-parameters=…)``), the only
-ones its view sees, so links shared in WeChat (``?from=groupmessage``) share one copy. A
-query naming no real page (``?page=99999``, an unknown filter) and search results are not
-stored (``skip``), so that nobody can fill the cache with copies.
+A page is keyed by its URL with only the query parameters its view names
+(``cached_page(view, parameters=…)``), the only ones the view sees, so links shared in
+WeChat (``?from=groupmessage``) share one copy. A query naming no real page
+(``?page=99999``, an unknown filter) and search results are not stored (``skip``), so that
+nobody can fill the cache with copies.
 
 Other pages get ``Cache-Control: public, max-age=0, must-revalidate`` with an ``ETag`` and a
 ``Last-Modified``, so a browser or proxy asks again each time and gets a bodiless 304 when
