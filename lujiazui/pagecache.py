@@ -344,14 +344,16 @@ class PageCacheMiddleware:
         self.files = tuple(url for url in (settings.STATIC_URL, settings.MEDIA_URL) if url)
 
     def __call__(self, request):
-        if not (
+        parameters = None
+        if (
             settings.PAGE_CACHE
             and anonymous(request)
             and not request.path_info.startswith(self.files)
-            and page_parameters(settings.ROOT_URLCONF, request.path_info) is not None
         ):
+            parameters = page_parameters(settings.ROOT_URLCONF, request.path_info)
+        if parameters is None:
             return self.get_response(request)
-        key = page_key(request, page_parameters(settings.ROOT_URLCONF, request.path_info))
+        key = page_key(request, parameters)
         try:
             entry, versions = look_up(key)
             if entry is not None and fresh(entry, versions):
