@@ -59,12 +59,17 @@ def phone(browser, request):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
     page = context.new_page()
     yield page
+    screenshot_if_failed(request, page)
+    context.close()
+
+
+def screenshot_if_failed(request, page):
+    """Save the page in test-results/ when the test of ``request`` failed."""
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         RESULTS.mkdir(exist_ok=True)
         name = re.sub(r"[^\w-]+", "_", request.node.name)
         page.screenshot(path=RESULTS / f"{name}-failure.png", full_page=True)
-    context.close()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from events.models import Event
 from routes.models import Route
-from tests.e2e.conftest import RESULTS
+from tests.e2e.conftest import screenshot_if_failed
 from tests.e2e.test_admin import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,11 +52,7 @@ def watched_page(browser, request, **context_options):
     page.on("pageerror", lambda error: page.problems.append(f"{page.url}: {error}"))
 
     def screenshot_on_failure():
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            RESULTS.mkdir(exist_ok=True)
-            name = re.sub(r"[^\w-]+", "_", request.node.name)
-            page.screenshot(path=RESULTS / f"{name}-failure.png", full_page=True)
+        screenshot_if_failed(request, page)
         context.close()
 
     request.addfinalizer(screenshot_on_failure)
