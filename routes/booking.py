@@ -43,13 +43,15 @@ class BookingError(Exception):
 
 @dataclass(frozen=True)
 class SlotOption:
-    """A bookable time: an existing Slot, or one the opening rules will make when booked."""
+    """A bookable time: an existing Slot (``slot_id``), or one the opening rules will make
+    when booked (``slot_id`` None)."""
 
     date: datetime.date
     start_time: datetime.time
     end_time: datetime.time
     capacity: int
     places_taken: int
+    slot_id: int | None = None
 
     @functools.cached_property  # looked up in every form choice, clean and booking
     def key(self):
@@ -92,10 +94,10 @@ def open_slots(route, now=None, by_staff=False, rules_settings=None):
     closures = list(route.closures.filter(end_date__gte=earliest.date(), start_date__lte=last_day))
     # Plain values, not Slot instances: this runs on every booking page and POST.
     existing = {
-        (date, start_time): (end_time, capacity, places_taken)
-        for date, start_time, end_time, capacity, places_taken in route.slots.filter(
+        (date, start_time): (end_time, capacity, places_taken, pk)
+        for date, start_time, end_time, capacity, places_taken, pk in route.slots.filter(
             date__gte=earliest.date(), date__lte=last_day
-        ).values_list("date", "start_time", "end_time", "capacity", "places_taken")
+        ).values_list("date", "start_time", "end_time", "capacity", "places_taken", "pk")
     }
     options = []
     day = earliest.date()
@@ -107,10 +109,12 @@ def open_slots(route, now=None, by_staff=False, rules_settings=None):
                 # Only the first day has times before ``earliest``; the later days start after.
                 if day == earliest.date() and starts_at(day, rule.start_time) < earliest:
                     continue
-                end_time, capacity, places_taken = existing.get(
-                    (day, rule.start_time), (rule.end_time, rule.capacity, 0)
+                end_time, capacity, places_taken, slot_id = existing.get(
+                    (day, rule.start_time), (rule.end_time, rule.capacity, 0, None)
                 )
-                options.append(SlotOption(day, rule.start_time, end_time, capacity, places_taken))
+                options.append(
+                    SlotOption(day, rule.start_time, end_time, capacity, places_taken, slot_id)
+                )
         day += datetime.timedelta(days=1)
     return sorted(options, key=lambda option: (option.date, option.start_time))
 
@@ -153,12 +157,15 @@ def create_booking(
         raise BookingError(_("This time cannot be booked. Please choose another."), "no_slot")
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with transaction.atomic():
-        slot, _created = Slot.objects.get_or_create(
-            route=route,
-            date=option.date,
-            start_time=option.start_time,
-            defaults={"end_time": option.end_time, "capacity": option.capacity},
-        )
+        if option.slot_id is None:
+            slot, _created = Slot.objects.get_or_create(
+                route=route,
+                date=option.date,
+                start_time=option.start_time,
+                defaults={"end_time": option.end_time, "capacity": option.capacity},
+            )
+        else:
+            slot = slot_as_read(route, option)
         take_places(slot, group_size)
         booking = Booking.objects.create(
             reference=new_reference(),
@@ -171,6 +178,20 @@ def create_booking(
             **details,
         )
     return booking, token
+
+
+def slot_as_read(route, option):
+    """The existing Slot of ``option`` from what ``open_slots`` read, without reading it
+    again. Its places taken are left deferred (read again on access): take_places changes
+    them. Should the slot have gone meanwhile, take_places finds no row and refuses."""
+    values = (option.slot_id, route.pk, option.date, option.start_time, option.end_time)
+    slot = Slot.from_db(
+        None,
+        ["id", "route_id", "date", "start_time", "end_time", "capacity"],
+        (*values, option.capacity),
+    )
+    slot.route = route
+    return slot
 
 
 def take_places(slot, people):

@@ -355,7 +355,7 @@ def test_booking_when_places_went_meanwhile_says_full(client, route, monkeypatch
 
     def stale_open_slots(*args, **kwargs):  # what the form saw a moment earlier: all free
         return [
-            rules.SlotOption(o.date, o.start_time, o.end_time, o.capacity, 0)
+            rules.SlotOption(o.date, o.start_time, o.end_time, o.capacity, 0, o.slot_id)
             for o in real_open_slots(*args, **kwargs)
         ]
 
@@ -368,6 +368,53 @@ def test_booking_when_places_went_meanwhile_says_full(client, route, monkeypatch
     assert Booking.objects.count() == 0
     slot.refresh_from_db()
     assert slot.places_taken == 25
+
+
+def test_booking_when_slot_went_meanwhile_refuses(client, route, monkeypatch):
+    """The slot the form read was deleted before the POST arrived: its id is used without
+    reading it again, so the conditional UPDATE is what notices."""
+    option = rules.open_slots(route)[0]
+    slot = Slot.objects.create(
+        route=route,
+        date=option.date,
+        start_time=option.start_time,
+        end_time=option.end_time,
+        capacity=30,
+    )
+    read = rules.open_slots(route)
+    monkeypatch.setattr(booking_views, "open_slots", lambda *args, **kwargs: read)
+    slot.delete()
+    response = client.post(book_url(route, "/en"), form_data(route))
+    assert response.status_code == 200
+    assert "Sorry, this time is now full. Please choose another." in response.content.decode()
+    assert Booking.objects.count() == 0
+    assert not Slot.objects.exists()
+
+
+@pytest.mark.parametrize("items", [1, 3])
+def test_booking_post_query_count_constant(client, route, django_assert_num_queries, items):
+    """A booking in an existing slot: route, settings, opening rules, closures, slots, the
+    conditional UPDATE, the reference check, the booking and its history entry (the content
+    type of the entry is read once per process, here before counting)."""
+    options = rules.open_slots(route)[:items]
+    for option in options:
+        rules.create_booking(
+            route,
+            option.key,
+            group_size=5,
+            language="zh-hans",
+            organization_name="甲",
+            contact_name="乙",
+            contact_phone="13800138000",
+        )
+    data = form_data(route, slot=options[-1].key)
+    with django_assert_num_queries(11):  # and the savepoint of its transaction, with release
+        response = client.post(book_url(route), data)
+    assert response.status_code == 303
+    assert (
+        Slot.objects.get(date=options[-1].date, start_time=options[-1].start_time).places_taken
+        == 17
+    )
 
 
 @pytest.mark.parametrize("items", [1, 3])
