@@ -9,7 +9,8 @@ right because of three records kept beside it:
   the booking rules' conditional UPDATEs, raw SQL) gives that table a new version once the
   transaction commits. A page is stored with the versions its tables had *before* it was
   rendered and served only while they are unchanged, so a write that raced the rendering can
-  only make the stored page look older than it is, never newer.
+  only make the stored page look older than it is, never newer. A view may name tables whose
+  changes its page may show up to ``PAGE_CACHE_MAX_AGE`` late (``may_lag``).
 * **Time.** What ``published()``, upcoming and past events and the booking window show also
   changes with the clock. Apps register *horizons*, functions giving the next such moment
   for the tables a page read, and a view can name one with ``valid_until``; a page is kept
@@ -309,6 +310,14 @@ def storable(request, response):
     )
 
 
+def may_lag(request, *tables):
+    """Keep the page being rendered for ``request`` when only ``tables`` change, until it
+    expires (``PAGE_CACHE_MAX_AGE`` at most): for a page that shows them in a detail which
+    may be that late, while they change far more often than the rest (the sitemap's
+    ``lastmod``, from the history every booking adds to)."""
+    request._page_may_lag = getattr(request, "_page_may_lag", frozenset()) | frozenset(tables)
+
+
 def skip(request):
     """Do not store the page being rendered for ``request``: e.g. search results (one per
     typed text) or a query naming no real page (``?page=99999``), which would otherwise let
@@ -519,7 +528,8 @@ def render_for_storing(request, lookup, view, args, kwargs):
         _tables_read.reset(token)
     if getattr(request, "_page_skipped", False) or not storable(request, response):
         return with_headers(request, response)
-    tables = frozenset(tables_read) & known_tables()
+    lagging = getattr(request, "_page_may_lag", frozenset())
+    tables = (frozenset(tables_read) & known_tables()) - lagging
     until = expiry(request, tables, lookup.versions, now)
     body, uses_csrf = CSRF_INPUT.subn(rb"\1" + CSRF_PLACEHOLDER + rb"\3", response.content)
     etag = None if uses_csrf else f'"{hashlib.md5(body).hexdigest()}"'

@@ -223,6 +223,10 @@ def section(request, section):
     asked = request.GET.get("p")
     if asked is not None and not (asked.isascii() and asked.isdigit() and asked == str(int(asked))):
         pagecache.skip(request)  # ?p=01, ?p=+1: Django shows page 1, not kept under them
+    # lastmod comes from the history, which every booking and check-in adds to; made again
+    # for each, a file would take seconds after every booking. Crawlers may keep it for
+    # MAX_AGE anyway; the page cache makes it again within PAGE_CACHE_MAX_AGE.
+    pagecache.may_lag(request, LogEntry._meta.db_table)
     response = sitemap_views.sitemap(request, SITEMAPS, section=section)
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response

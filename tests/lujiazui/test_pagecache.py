@@ -470,6 +470,19 @@ def test_search_results_never_stored(client):
         assert "社区党建活动" in response.content.decode()
 
 
+def test_sitemap_kept_when_a_booking_adds_history(client):
+    """Every booking adds to the history the sitemap's lastmod comes from; the sitemap may
+    lag behind it (pagecache.may_lag) instead of being made again for each booking."""
+    event = factories.event(title="旧标题")
+    route = build_route(stops=2)
+    served(client, "/sitemap-events.xml")
+    book_confirmed_today(route)
+    assert served(client, "/sitemap-events.xml")[0] == "hit"
+    event.title = "新标题"
+    event.save()
+    assert served(client, "/sitemap-events.xml")[0] == "miss"
+
+
 NO_REAL_PAGE = [
     "/speakers/?page=99999",
     "/speakers/?page=",
