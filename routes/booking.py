@@ -14,7 +14,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from lujiazui.audit import record_update
 from .models import UNAMBIGUOUS, Booking, BookingSettings, CheckIn, Slot
 
 REFERENCE_LENGTH = 8
+REFERENCE_TRIES = 3  # references drawn for one booking before a clash is an error
 CHECK_IN_TRIES = 10  # wrong phone digits per booking reference and day
 ONE_DAY = 24 * 60 * 60
 TOKEN_BYTES = 32  # 256 bits; only its SHA-256 is stored
@@ -68,7 +69,7 @@ class SlotOption:
 
 def slot_key(date, start_time):
     """The value a booking form sends for a slot, e.g. ``2026-12-01T09:30``."""
-    return f"{date:%Y-%m-%d}T{start_time:%H:%M}"
+    return f"{date.isoformat()}T{start_time.isoformat(timespec='minutes')}"
 
 
 def starts_at(date, start_time):
@@ -156,39 +157,57 @@ def create_booking(
     if option is None:
         raise BookingError(_("This time cannot be booked. Please choose another."), "no_slot")
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    with transaction.atomic():
-        if option.slot_id is None:
-            slot, _created = Slot.objects.get_or_create(
-                route=route,
-                date=option.date,
-                start_time=option.start_time,
-                defaults={"end_time": option.end_time, "capacity": option.capacity},
-            )
-        else:
-            slot = slot_as_read(route, option)
-        take_places(slot, group_size)
-        booking = Booking.objects.create(
-            reference=new_reference(),
-            slot=slot,
-            group_size=group_size,
-            language=language,
-            consent_at=now,
-            consent_version=rules_settings.privacy_notice_version,
-            token_hash=hash_token(token),
-            **details,
-        )
-    return booking, token
+    for attempt in range(1, REFERENCE_TRIES + 1):
+        reference = random_reference()
+        try:
+            with transaction.atomic():
+                if option.slot_id is None:
+                    slot, _created = Slot.objects.get_or_create(
+                        route=route,
+                        date=option.date,
+                        start_time=option.start_time,
+                        defaults={"end_time": option.end_time, "capacity": option.capacity},
+                    )
+                else:
+                    slot = slot_as_read(route, option)
+                take_places(slot, group_size)
+                booking = Booking.objects.create(
+                    reference=reference,
+                    slot=slot,
+                    group_size=group_size,
+                    language=language,
+                    consent_at=now,
+                    consent_version=rules_settings.privacy_notice_version,
+                    token_hash=hash_token(token),
+                    **details,
+                )
+            return booking, token
+        except IntegrityError:
+            # The INSERT itself checks that the reference is new, instead of a query before
+            # it (which two bookings at once could both pass); one booking in about a million
+            # draws a taken one, and is made again, its places included, with another.
+            if (
+                attempt == REFERENCE_TRIES
+                or not Booking.objects.filter(reference=reference).exists()
+            ):
+                raise
 
 
 def slot_as_read(route, option):
     """The existing Slot of ``option`` from what ``open_slots`` read, without reading it
     again. Its places taken are left deferred (read again on access): take_places changes
     them. Should the slot have gone meanwhile, take_places finds no row and refuses."""
-    values = (option.slot_id, route.pk, option.date, option.start_time, option.end_time)
     slot = Slot.from_db(
         None,
         ["id", "route_id", "date", "start_time", "end_time", "capacity"],
-        (*values, option.capacity),
+        [
+            option.slot_id,
+            route.pk,
+            option.date,
+            option.start_time,
+            option.end_time,
+            option.capacity,
+        ],
     )
     slot.route = route
     return slot
@@ -388,11 +407,10 @@ def visit_starts_at(booking):
     return starts_at(booking.slot.date, booking.slot.start_time)
 
 
-def new_reference():
-    while True:
-        reference = "".join(secrets.choice(UNAMBIGUOUS) for position in range(REFERENCE_LENGTH))
-        if not Booking.objects.filter(reference=reference).exists():
-            return reference
+def random_reference():
+    """A booking reference: 8 characters of an unambiguous alphabet, 23^8 (about 8 * 10^10)
+    in all; whether it is taken is for the unique constraint to say."""
+    return "".join(secrets.choice(UNAMBIGUOUS) for position in range(REFERENCE_LENGTH))
 
 
 def hash_token(token):

@@ -77,7 +77,7 @@ def book_confirmed_today(route, phone="13800138000", group_size=10, status="conf
     )
     rules.take_places(slot, group_size)
     booking = Booking.objects.create(
-        reference=rules.new_reference(),
+        reference=rules.random_reference(),
         slot=slot,
         group_size=group_size,
         language="zh-hans",

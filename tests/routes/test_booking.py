@@ -394,8 +394,8 @@ def test_booking_when_slot_went_meanwhile_refuses(client, route, monkeypatch):
 @pytest.mark.parametrize("items", [1, 3])
 def test_booking_post_query_count_constant(client, route, django_assert_num_queries, items):
     """A booking in an existing slot: route, settings, opening rules, closures, slots, the
-    conditional UPDATE, the reference check, the booking and its history entry (the content
-    type of the entry is read once per process, here before counting)."""
+    conditional UPDATE, the booking and its history entry (whose content type is read once
+    per process, here before counting)."""
     options = rules.open_slots(route)[:items]
     for option in options:
         rules.create_booking(
@@ -408,7 +408,7 @@ def test_booking_post_query_count_constant(client, route, django_assert_num_quer
             contact_phone="13800138000",
         )
     data = form_data(route, slot=options[-1].key)
-    with django_assert_num_queries(11):  # and the savepoint of its transaction, with release
+    with django_assert_num_queries(10):  # and the savepoint of its transaction, with release
         response = client.post(book_url(route), data)
     assert response.status_code == 303
     assert (

@@ -94,6 +94,36 @@ def test_create_booking_holds_places_and_keeps_only_a_hash_of_the_token(route):
     assert made.consent_at == NOW
 
 
+def test_create_booking_in_an_existing_slot_gives_its_places_as_they_are_now(route):
+    """The second booking uses the slot the open times read, by its id: its places taken
+    are read again when asked for, not the count from before the booking."""
+    first, _token = book(route, group_size=7)
+    second, _token = book(route, group_size=4)
+    assert second.slot.pk == first.slot.pk
+    assert second.slot.places_taken == 11
+    assert str(second.slot) == str(Slot.objects.get())
+
+
+def test_create_booking_draws_another_reference_when_one_is_taken(route, monkeypatch):
+    first, _token = book(route, group_size=7)
+    drawn = iter([first.reference, "WXY34679"])
+    monkeypatch.setattr(booking, "random_reference", lambda: next(drawn))
+    second, _token = book(route, group_size=4)
+    assert second.reference == "WXY34679"
+    assert Slot.objects.get().places_taken == 11
+    assert Booking.objects.count() == 2
+
+
+def test_create_booking_gives_up_when_references_keep_clashing(route, monkeypatch):
+    """Never in practice (one in 10^18); an error then, with nothing half made."""
+    first, _token = book(route, group_size=7)
+    monkeypatch.setattr(booking, "random_reference", lambda: first.reference)
+    with pytest.raises(IntegrityError):
+        book(route, group_size=4)
+    assert Slot.objects.get().places_taken == 7
+    assert Booking.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     "token_change",
     [lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"), lambda t: "", lambda t: t * 10],
