@@ -340,17 +340,22 @@ def test_booking_over_the_rate_limit_is_refused_and_keeps_the_form(client, route
     assert Booking.objects.count() == 0
 
 
-def test_booking_when_places_went_meanwhile_says_full(client, route, monkeypatch):
-    """Someone else took the places between the form's check and the booking."""
+def make_first_slot(route, places_taken=0):
+    """The Slot of the first open time, for 30 people."""
     option = rules.open_slots(route)[0]
-    slot = Slot.objects.create(
+    return Slot.objects.create(
         route=route,
         date=option.date,
         start_time=option.start_time,
         end_time=option.end_time,
         capacity=30,
-        places_taken=25,
+        places_taken=places_taken,
     )
+
+
+def test_booking_when_places_went_meanwhile_says_full(client, route, monkeypatch):
+    """Someone else took the places between the form's check and the booking."""
+    slot = make_first_slot(route, places_taken=25)
     real_open_slots = rules.open_slots
 
     def stale_open_slots(*args, **kwargs):  # what the form saw a moment earlier: all free
@@ -373,14 +378,7 @@ def test_booking_when_places_went_meanwhile_says_full(client, route, monkeypatch
 def test_booking_when_slot_went_meanwhile_refuses(client, route, monkeypatch):
     """The slot the form read was deleted before the POST arrived: its id is used without
     reading it again, so the conditional UPDATE is what notices."""
-    option = rules.open_slots(route)[0]
-    slot = Slot.objects.create(
-        route=route,
-        date=option.date,
-        start_time=option.start_time,
-        end_time=option.end_time,
-        capacity=30,
-    )
+    slot = make_first_slot(route)
     read = rules.open_slots(route)
     monkeypatch.setattr(booking_views, "open_slots", lambda *args, **kwargs: read)
     slot.delete()
@@ -391,11 +389,8 @@ def test_booking_when_slot_went_meanwhile_refuses(client, route, monkeypatch):
     assert not Slot.objects.exists()
 
 
-@pytest.mark.parametrize("items", [1, 3])
-def test_booking_post_query_count_constant(client, route, django_assert_num_queries, items):
-    """A booking in an existing slot: route, settings, opening rules, closures, slots, the
-    conditional UPDATE, the booking and its history entry (whose content type is read once
-    per process, here before counting)."""
+def book_first_times(route, items):
+    """Five places booked in each of the first ``items`` open times, which are returned."""
     options = rules.open_slots(route)[:items]
     for option in options:
         rules.create_booking(
@@ -407,6 +402,15 @@ def test_booking_post_query_count_constant(client, route, django_assert_num_quer
             contact_name="乙",
             contact_phone="13800138000",
         )
+    return options
+
+
+@pytest.mark.parametrize("items", [1, 3])
+def test_booking_post_query_count_constant(client, route, django_assert_num_queries, items):
+    """A booking in an existing slot: route, settings, opening rules, closures, slots, the
+    conditional UPDATE, the booking and its history entry (whose content type is read once
+    per process, here before counting)."""
+    options = book_first_times(route, items)
     data = form_data(route, slot=options[-1].key)
     with django_assert_num_queries(10):  # and the savepoint of its transaction, with release
         response = client.post(book_url(route), data)
@@ -419,16 +423,7 @@ def test_booking_post_query_count_constant(client, route, django_assert_num_quer
 
 @pytest.mark.parametrize("items", [1, 3])
 def test_booking_form_query_count_constant(client, route, django_assert_num_queries, items):
-    for option in rules.open_slots(route)[:items]:
-        rules.create_booking(
-            route,
-            option.key,
-            group_size=5,
-            language="zh-hans",
-            organization_name="甲",
-            contact_name="乙",
-            contact_phone="13800138000",
-        )
+    book_first_times(route, items)
     address = "/en" + book_url(route)
     with django_assert_num_queries(5):
         response = client.get(address)
