@@ -104,6 +104,27 @@ def test_create_booking_in_an_existing_slot_gives_its_places_as_they_are_now(rou
     assert str(second.slot) == str(Slot.objects.get())
 
 
+def test_create_booking_refuses_options_of_another_route(route):
+    """Options name slots by id: one of another route is refused, not booked there."""
+    other = Route.objects.create(name="另一条路线", slug="other")
+    other.opening_rules.create(
+        weekdays=list(range(7)), start_time=NINE, end_time=datetime.time(10, 30), capacity=20
+    )
+    book(other)
+    with pytest.raises(BookingError):
+        booking.create_booking(
+            route,
+            key(),
+            group_size=5,
+            language="zh-hans",
+            now=NOW,
+            options=booking.open_slots(other, NOW),
+            **DETAILS,
+        )
+    assert Slot.objects.get().places_taken == 5
+    assert Booking.objects.count() == 1
+
+
 def test_create_booking_draws_another_reference_when_one_is_taken(route, monkeypatch):
     first, _token = book(route, group_size=7)
     drawn = iter([first.reference, "WXY34679"])
@@ -115,7 +136,8 @@ def test_create_booking_draws_another_reference_when_one_is_taken(route, monkeyp
 
 
 def test_create_booking_gives_up_when_references_keep_clashing(route, monkeypatch):
-    """Never in practice (one in 10^18); an error then, with nothing half made."""
+    """Never in practice (a taken reference drawn three times in a row); an error then,
+    with nothing half made."""
     first, _token = book(route, group_size=7)
     monkeypatch.setattr(booking, "random_reference", lambda: first.reference)
     with pytest.raises(IntegrityError):
