@@ -56,6 +56,18 @@ def rich_text(verbose_name):
     return RichTextField(verbose_name, extensions=RICH_TEXT_EXTENSIONS, sanitize=True, blank=True)
 
 
+RESERVED_SLUGS = frozenset({"upcoming"})  # /events/<slug>/ addresses that are other pages
+
+
+def not_reserved(slug):
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is the address of another page; choose another slug."),
+            code="reserved",
+            params={"slug": slug},
+        )
+
+
 def finish():
     """When an event is over: its end, or its start when it has none (indexed: ``Meta``)."""
     return Coalesce("end", "start")
@@ -74,7 +86,9 @@ class EventQuerySet(PublishedQuerySet):
 
 class Event(DerivesTraditional, Publishable):
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, allow_unicode=True, validators=[not_reserved]
+    )
     theme = models.CharField(_("theme"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     body = rich_text(_("body"))

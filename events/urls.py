@@ -7,6 +7,12 @@ from . import calendars, feeds, views
 app_name = "events"
 urlpatterns = [
     path("events/", cached_page(views.event_list, parameters=("year", "page")), name="event_list"),
+    # Before events/<slug>/: Event.slug refuses "upcoming" (RESERVED_SLUGS).
+    path(
+        "events/upcoming/",
+        cached_page(views.upcoming_list, parameters=("page",)),
+        name="upcoming",
+    ),
     path("events/feed/rss/", cached_page(feeds.EventFeed()), name="event_feed_rss"),
     path("events/feed/atom/", cached_page(feeds.AtomEventFeed()), name="event_feed_atom"),
     path("events/calendar.ics", cached_page(calendars.events_calendar), name="calendar"),

@@ -9,11 +9,12 @@ from speakers.models import prefetch_positions
 from .models import Attendance, Event, Lesson, Speech
 
 MORE_LESSONS = 3
+UPCOMING_SHOWN = 12  # on the event list; all of them on the upcoming page, a page at a time
 
 
 def event_list(request):
-    """Upcoming events, then the past events of one year (the latest unless ``?year=``), a
-    page at a time."""
+    """The soonest upcoming events (with a link to the rest), then the past events of one
+    year (the latest unless ``?year=``), a page at a time."""
     events = Event.objects.published()
     past = events.past()
     years = past_years(past)
@@ -23,16 +24,26 @@ def event_list(request):
     if "year" in request.GET and str(year) != asked:
         pagecache.skip(request)  # no such year: shown as the latest, not kept under this one
     year = year or (years[0] if years else None)
+    # One more than shown, to know whether to link the rest without counting them.
+    upcoming = list(events.upcoming()[: UPCOMING_SHOWN + 1])
     return render(
         request,
         "events/event_list.html",
         {
-            "upcoming": events.upcoming(),
+            "upcoming": upcoming[:UPCOMING_SHOWN],
+            "more_upcoming": len(upcoming) > UPCOMING_SHOWN,
             "years": years,
             "year": year,
             "past": paginate(request, past.filter(start__year=year)) if year else [],
         },
     )
+
+
+def upcoming_list(request):
+    """Every upcoming event, a page at a time: a busy season announces more than the event
+    list shows."""
+    upcoming = Event.objects.published().upcoming()
+    return render(request, "events/upcoming_list.html", {"page": paginate(request, upcoming)})
 
 
 def past_years(past):

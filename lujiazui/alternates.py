@@ -51,6 +51,7 @@ PAGES = {
     "home": None,
     "network": None,
     "events:event_list": None,
+    "events:upcoming": None,
     "events:lesson_list": None,
     "speakers:speaker_list": None,
     "speakers:organization_list": None,
@@ -89,6 +90,7 @@ def _past_year(context):
 # from the page's context (None leaves the parameter out).
 CANONICAL_QUERY = {
     "events:event_list": [("year", _past_year), ("page", _page_number("past"))],
+    "events:upcoming": [("page", _page_number("page"))],
     "speakers:organization": [("page", _page_number("events"))],
     "events:lesson_list": [
         ("series", _chosen("current_series")),

@@ -113,6 +113,7 @@ class PageSitemap(LanguageSitemap):
         names = [
             "home",
             "events:event_list",
+            "events:upcoming",
             "events:lesson_list",
             "speakers:speaker_list",
             "speakers:organization_list",

@@ -98,6 +98,11 @@ def event_list(n):
     return [(url, titles(upcoming + past)), (f"{url}?year={earlier}", titles(old))]
 
 
+def upcoming(n):
+    shown, _past = events(n)
+    return [(reverse("events:upcoming"), titles(shown))]
+
+
 def event(n):
     item = factories.full_event(n, cover=cover())
     speakers = [speech.speaker.name for speech in item.speeches.select_related("speaker")]
@@ -281,6 +286,7 @@ PAGES = {
     "home": home,
     "network": network,
     "events:event_list": event_list,
+    "events:upcoming": upcoming,
     "events:event": event,
     "events:lesson_list": lesson_list,
     "events:lesson": lesson,

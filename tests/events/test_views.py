@@ -1,10 +1,12 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Lesson
+from events.views import UPCOMING_SHOWN
 from lujiazui.pages import PAGE_SIZE
 from lujiazui.publishing import Publishable
 from tests import factories
@@ -50,6 +52,53 @@ def test_event_list_year_shown_a_page_at_a_time(client):
     assert events[-1].title in first.text and events[0].title not in first.text
     assert events[0].title in second.text and events[-1].title not in second.text
     assert 'rel="next"' in first.text
+
+
+def test_event_list_links_the_upcoming_events_it_does_not_show(client):
+    soon = [
+        factories.event(start=timezone.now() + datetime.timedelta(days=day + 1))
+        for day in range(UPCOMING_SHOWN + 1)
+    ]
+    response = client.get(reverse("events:event_list"))
+    assert response.context["upcoming"] == soon[:UPCOMING_SHOWN]
+    assert soon[-1].title not in response.text
+    assert f'href="{reverse("events:upcoming")}"' in response.text
+
+
+def test_event_list_without_more_upcoming_events_gives_no_link_to_them(client):
+    for day in range(UPCOMING_SHOWN):
+        factories.event(start=timezone.now() + datetime.timedelta(days=day + 1))
+    response = client.get(reverse("events:event_list"))
+    assert len(response.context["upcoming"]) == UPCOMING_SHOWN
+    assert f'href="{reverse("events:upcoming")}"' not in response.text
+
+
+def test_upcoming_list_shows_every_upcoming_event_a_page_at_a_time(client):
+    soon = [
+        factories.event(start=timezone.now() + datetime.timedelta(days=day + 1))
+        for day in range(PAGE_SIZE + 1)
+    ]
+    over = factories.event(start=timezone.now() - datetime.timedelta(days=1))
+    first = client.get(reverse("events:upcoming"))
+    second = client.get(reverse("events:upcoming"), {"page": 2})
+    assert list(first.context["page"]) == soon[:PAGE_SIZE]
+    assert list(second.context["page"]) == soon[PAGE_SIZE:]
+    assert over.title not in first.text + second.text
+    assert 'rel="next"' in first.text
+
+
+def test_upcoming_list_without_upcoming_events_says_so(client):
+    factories.event(start=timezone.now() - datetime.timedelta(days=1))
+    response = client.get(reverse("events:upcoming"))
+    assert "暂无即将举行的活动" in response.text
+
+
+def test_event_slug_of_another_page_refused():
+    event = factories.event()
+    event.slug = "upcoming"
+    with pytest.raises(ValidationError) as refused:
+        event.full_clean()
+    assert refused.value.error_dict["slug"][0].code == "reserved"
 
 
 def test_event_list_year_without_events_says_so(client):

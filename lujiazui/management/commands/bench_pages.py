@@ -116,6 +116,7 @@ def page_list(found):
         ("home", "home", {}, ""),
         ("event list", "events:event_list", {}, ""),
         ("event list ?year=", "events:event_list", {}, f"?year={found['year']}"),
+        ("upcoming events", "events:upcoming", {}, ""),
         ("event detail", "events:event", {"slug": event.slug}, ""),
         ("event .ics", "events:event_calendar", {"slug": event.slug}, ""),
         ("events calendar.ics", "events:calendar", {}, ""),
