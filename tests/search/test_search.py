@@ -10,7 +10,7 @@ from django.utils.html import escape
 from events.models import Speech
 from lujiazui.publishing import Publishable
 from search.text import MAX_QUERY_LENGTH, NO_WORDS, TOO_LONG, TOO_SHORT
-from search.views import PER_KIND
+from search.views import PER_KIND, SEARCH_RATE
 from tests import factories
 from tests.routes.conftest import build_route
 
@@ -205,6 +205,36 @@ def test_search_like_wildcards_are_literal(client):
     factories.organization(name="完成100%目标")
     assert found(search(client, "甲%丁")) == []
     assert found(search(client, "100%")) == ["完成100%目标"]
+
+
+def test_search_over_the_rate_limit_answers_429_and_keeps_the_query(client):
+    one_of_each_kind("陆家嘴")
+    limit, seconds = SEARCH_RATE
+    for _ in range(limit):
+        assert search(client, "陆家嘴").status_code == 200
+    response = search(client, "陆家嘴", language="en")
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(seconds)
+    assert "Too many searches were sent from your connection" in response.text
+    assert 'value="陆家嘴"' in response.text
+    assert found(response) == []
+
+
+def test_search_rate_limit_counts_each_connection_apart(client):
+    one_of_each_kind("陆家嘴")
+    for _ in range(SEARCH_RATE[0] + 1):
+        search(client, "陆家嘴")
+    with translation.override("zh-hans"):
+        url = reverse("search:results")
+    other = client.get(url, {"q": "陆家嘴"}, REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 200
+    assert "陆家嘴活动" in found(other)
+
+
+def test_search_without_terms_not_counted_against_the_rate_limit(client):
+    for _ in range(SEARCH_RATE[0] + 1):
+        assert search(client, "？").status_code == 200
+    assert search(client, "陆家嘴").status_code == 200
 
 
 def test_search_without_query_shows_the_form_only(client, django_assert_num_queries):
