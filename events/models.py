@@ -73,12 +73,25 @@ def finish():
     return Coalesce("end", "start")
 
 
+def start_not_from_its_index():
+    """``start`` as an expression, which PostgreSQL cannot read in order from the index on
+    ``start``. Sorting the upcoming events by the column itself, it walks that index from the
+    first event ever, through every past one, to find the few not yet over (2.8 ms for the
+    first three at bench size); by this, it finds them through the index on ``finish()`` and
+    sorts those (0.3 ms). ``start`` is never null, so the order is the same."""
+    return Coalesce("start", "start")
+
+
 class EventQuerySet(PublishedQuerySet):
     """Upcoming events are those not yet over, soonest first; past ones are over, the most
     recently over first (an order the index on ``finish()`` gives without sorting)."""
 
     def upcoming(self):
-        return self.alias(finish=finish()).filter(finish__gte=timezone.now()).order_by("start")
+        return (
+            self.alias(finish=finish())
+            .filter(finish__gte=timezone.now())
+            .order_by(start_not_from_its_index(), "pk")
+        )
 
     def past(self):
         return self.alias(finish=finish()).filter(finish__lt=timezone.now()).order_by("-finish")

@@ -1,7 +1,12 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
 
-from events.models import Attendance
+from events.models import Attendance, Event
+from lujiazui.publishing import Publishable
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +45,37 @@ def test_appearance_position_must_be_the_speakers_own():
     assert "position" in error.value.message_dict
     attendance.position = guest.positions.first()
     attendance.full_clean()
+
+
+def test_upcoming_events_soonest_first_then_by_id():
+    now = timezone.now()
+    later = factories.event(start=now + datetime.timedelta(days=2))
+    same_time = [factories.event(start=now + datetime.timedelta(days=1)) for _ in range(2)]
+    ongoing = factories.event(
+        start=now - datetime.timedelta(days=3), end=now + datetime.timedelta(days=3)
+    )
+    factories.event(start=now - datetime.timedelta(days=1))
+    assert list(Event.objects.upcoming()) == [ongoing, *same_time, later]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_upcoming_events_found_through_the_finish_index_not_by_walking_past_ones():
+    """A long archive and a season of announced events (one in fifty, as in the bench data):
+    ordered by the start column, PostgreSQL expects to meet three upcoming ones early in the
+    start index, and walks through all 2,000 past ones instead."""
+    first = timezone.now() - datetime.timedelta(days=2000)
+    Event.objects.bulk_create(
+        Event(
+            title=f"活动{n}",
+            slug=f"bulk-{n}",
+            start=first + datetime.timedelta(days=n),
+            status=Publishable.Status.PUBLISHED,
+            publish_at=first,
+        )
+        for n in range(2040)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE events_event")
+    plan = Event.objects.published().upcoming()[:3].explain()
+    assert "event_finish" in plan
+    assert "events_event_start" not in plan
