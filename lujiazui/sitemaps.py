@@ -22,13 +22,14 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
+from modeltranslation.utils import build_localized_fieldname
 
 from events.models import Event, Lesson
 from routes.models import Route, Stop
 from speakers.models import Organization, Speaker
 
 from . import pagecache
-from .alternates import available_languages, hreflang
+from .alternates import available_languages, hreflang, language_codes, main_text_field
 from .audit import part_key
 from .pages import absolute_url
 
@@ -139,12 +140,19 @@ class ObjectSitemap(LanguageSitemap):
     a section's file is made (the index needs the objects alone, to count its files)."""
 
     model = None
+    # The fields read besides the main text in each language (which decides the languages):
+    # what the address is made of, and a publish date for lastmod.
+    fields = ["slug"]
 
     def queryset(self):
         return self.model.objects.order_by("pk")
 
     def items(self):
-        return list(self.queryset())
+        """Only the columns used: full rows (an event's body in three languages) would take
+        a second to read and build at bench size, for the index alone."""
+        text = main_text_field(self.model)
+        texts = [build_localized_fieldname(text, code) for code in language_codes()]
+        return list(self.queryset().only(*self.fields, *texts))
 
     @cached_property
     def changes(self):
@@ -157,6 +165,7 @@ class ObjectSitemap(LanguageSitemap):
 
 class EventSitemap(ObjectSitemap):
     model = Event
+    fields = ["slug", "publish_at"]
 
     def queryset(self):
         return Event.objects.published().order_by("pk")
@@ -164,6 +173,7 @@ class EventSitemap(ObjectSitemap):
 
 class LessonSitemap(ObjectSitemap):
     model = Lesson
+    fields = ["slug", "publish_at"]
 
     def queryset(self):
         return Lesson.objects.published().order_by("pk")
@@ -186,6 +196,7 @@ class RouteSitemap(ObjectSitemap):
 
 class StopSitemap(ObjectSitemap):
     model = Stop
+    fields = ["number", "route__slug"]
 
     def queryset(self):
         return Stop.objects.select_related("route").order_by("route_id", "number")

@@ -7,6 +7,8 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import Speech
@@ -239,6 +241,18 @@ def test_sitemap_query_count_constant(client, django_assert_num_queries, items):
         response = client.get("/sitemap-events.xml")
     for event in events:
         assert f"<loc>{HOST}{event.get_absolute_url()}</loc>" in response.text
+
+
+def test_sitemap_reads_no_text_but_the_names_in_each_language(client):
+    factories.full_event(1, body="<p>正文</p>", summary="摘要")
+    factories.lesson(speaker=factories.speaker(biography="简介"))
+    build_route(stops=1)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/sitemap.xml")
+        client.get("/sitemap-events.xml")
+    read = " ".join(query["sql"] for query in queries)
+    assert '"title_en"' in read  # whether an event has an English page
+    assert "body_" not in read and "summary_" not in read and "biography_" not in read
 
 
 def test_sitemap_big_section_split_into_pages(client, monkeypatch):
