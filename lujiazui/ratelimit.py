@@ -1,4 +1,4 @@
-"""Rate limits on Django's cache, for forms the public can post.
+"""Rate limits on Django's cache, for what the public can send: forms and searches.
 
 Production needs a cache shared by all workers (Redis) for the counts to be site-wide, and,
 behind a reverse proxy, ``CLIENT_ADDRESS_HEADER`` naming the header the proxy sets (e.g.

@@ -4,10 +4,24 @@ import events.models
 from django.db import migrations, models
 
 
+def rename_reserved_slugs(apps, schema_editor):
+    """An event saved as "upcoming" before that slug was refused would lose its page to the
+    list of upcoming events: it becomes "upcoming-<id>", in its search document too."""
+    Event = apps.get_model("events", "Event")
+    SearchDocument = apps.get_model("search", "SearchDocument")
+    for event in Event.objects.filter(slug="upcoming"):
+        slug = f"upcoming-{event.pk}"
+        while Event.objects.filter(slug=slug).exists():
+            slug += "-1"
+        Event.objects.filter(pk=event.pk).update(slug=slug)
+        SearchDocument.objects.filter(kind="events", object_id=event.pk).update(slug=slug)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0006_speech_event_speaker_index'),
+        ('search', '0002_trigram_index'),
     ]
 
     operations = [
@@ -16,4 +30,5 @@ class Migration(migrations.Migration):
             name='slug',
             field=models.SlugField(allow_unicode=True, max_length=100, unique=True, validators=[events.models.not_reserved], verbose_name='slug'),
         ),
+        migrations.RunPython(rename_reserved_slugs, migrations.RunPython.noop),
     ]

@@ -3,10 +3,12 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from events.models import Attendance, Event
 from lujiazui.publishing import Publishable
+from search.models import SearchDocument
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +49,7 @@ def test_appearance_position_must_be_the_speakers_own():
     attendance.full_clean()
 
 
-def test_upcoming_events_soonest_first_then_by_id():
+def test_upcoming_events_soonest_first_those_under_way_included():
     now = timezone.now()
     later = factories.event(start=now + datetime.timedelta(days=2))
     same_time = [factories.event(start=now + datetime.timedelta(days=1)) for _ in range(2)]
@@ -79,3 +81,24 @@ def test_upcoming_events_found_through_the_finish_index_not_by_walking_past_ones
     plan = Event.objects.published().upcoming()[:3].explain()
     assert "event_finish" in plan
     assert "events_event_start" not in plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_moves_an_event_slugged_upcoming_out_of_the_way():
+    search = ("search", "0002_trigram_index")
+    before = [("events", "0006_speech_event_speaker_index"), search]
+    after = [("events", "0007_event_slug_not_reserved"), search]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    event = old.get_model("events", "Event").objects.create(
+        title_zh_hans="活动", slug="upcoming", start=timezone.now()
+    )
+    old.get_model("search", "SearchDocument").objects.create(
+        kind="events", object_id=event.pk, title_zh_hans="活动", slug="upcoming", text="活动"
+    )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    assert Event.objects.get(pk=event.pk).slug == f"upcoming-{event.pk}"
+    assert SearchDocument.objects.get(object_id=event.pk).slug == f"upcoming-{event.pk}"

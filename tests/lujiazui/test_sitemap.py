@@ -98,6 +98,7 @@ def test_sitemap_lists_every_page_of_interface_text_in_every_language(client):
     for path in [
         "/",
         "/events/",
+        "/events/upcoming/",
         "/lessons/",
         "/speakers/",
         "/organizations/",
