@@ -92,6 +92,7 @@ CANONICAL_QUERY = {
     "events:event_list": [("year", _past_year), ("page", _page_number("past"))],
     "events:upcoming": [("page", _page_number("page"))],
     "speakers:organization": [("page", _page_number("events"))],
+    "speakers:speaker": [("page", _page_number("speeches"))],
     "events:lesson_list": [
         ("series", _chosen("current_series")),
         ("page", _page_number("lessons")),

@@ -16,10 +16,12 @@ def speaker_detail(request, slug):
         Speaker.objects.public().prefetch_related(prefetch_positions()),
         slug=slug,
     )
-    speeches = list(
+    # A page at a time: someone who speaks every month has hundreds after some years.
+    speeches = paginate(
+        request,
         Speech.objects.filter(speaker=speaker, event__in=Event.objects.published())
         .select_related("event", "section", "position__organization")
-        .order_by("-event__start", "order")
+        .order_by("-event__start", "order", "pk"),
     )
     for speech in speeches:
         speech.speaker = speaker  # positions already prefetched on this instance

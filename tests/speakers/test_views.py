@@ -1,7 +1,11 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from events.models import Speech
+from lujiazui.pages import PAGE_SIZE
 from speakers.models import Organization
 from tests import factories
 
@@ -24,7 +28,8 @@ def test_speaker_detail_query_count_constant(client, django_assert_num_queries, 
         event = factories.event(speeches=0)
         event.speeches.create(speaker=speaker, role=Speech.Role.KEYNOTE, title="演讲")
         factories.lesson(speaker=speaker)
-    with django_assert_num_queries(4):
+    # the speaker with positions (2), the speeches' count and page, the lessons
+    with django_assert_num_queries(5):
         response = client.get(speaker.get_absolute_url())
     assert len(response.context["speeches"]) == items
 
@@ -66,6 +71,23 @@ def test_organization_list_filters_by_kind(client):
     factories.organization(kind=Organization.Kind.MEDIA)
     response = client.get(reverse("speakers:organization_list"), {"kind": "museum"})
     assert list(response.context["organizations"]) == [museum]
+
+
+def test_speaker_detail_speeches_shown_a_page_at_a_time(client):
+    speaker = factories.speaker()
+    events = [
+        factories.event(speeches=0, start=timezone.now() - datetime.timedelta(days=day + 1))
+        for day in range(PAGE_SIZE + 1)
+    ]
+    for event in events:
+        event.speeches.create(speaker=speaker, role=Speech.Role.HOST)
+    first = client.get(speaker.get_absolute_url())
+    second = client.get(speaker.get_absolute_url(), {"page": 2})
+    assert [speech.event for speech in first.context["speeches"]] == events[:PAGE_SIZE]
+    assert [speech.event for speech in second.context["speeches"]] == events[PAGE_SIZE:]
+    assert 'rel="next"' in first.text
+    canonical = f"http://testserver{speaker.get_absolute_url()}?page=2"
+    assert f'<link rel="canonical" href="{canonical}">' in second.text
 
 
 def test_speaker_detail_lists_only_published_speeches(client):
