@@ -440,7 +440,7 @@ PAGES = {
     lesson_list: 2,
     lesson_detail: 2,
     speaker_list: 3,
-    speaker_detail: 4,
+    speaker_detail: 5,
     organization_list: 2,
     organization_detail: 4,
     route_page: 2,
